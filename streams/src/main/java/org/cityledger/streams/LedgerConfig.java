@@ -1,0 +1,108 @@
+package org.cityledger.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything a ledger node is configured with, validated once when it is built. The launcher reads
+ * it from the command line; tests build it directly. Nothing else in the ledger reads system
+ * properties or the environment.
+ *
+ * @param applicationId       Kafka Streams application id: names the consumer group and internal topics
+ * @param bootstrapServers    Kafka cluster to use
+ * @param stateDir            where this node keeps its local state stores
+ * @param httpPort            port of the query API (0 picks a free one, for tests)
+ * @param commitInterval      how often the ledger commits; totals become visible to queries at each commit
+ * @param replicationFactor   replication of the ledger's internal topics (1 on the embedded broker)
+ * @param standbyReplicas     warm copies of each task's state on other nodes
+ * @param maxFutureSkew       how far in the future an event's occurredAt may lie before it is refused
+ */
+public record LedgerConfig(
+        String applicationId,
+        String bootstrapServers,
+        Path stateDir,
+        int httpPort,
+        Duration commitInterval,
+        int replicationFactor,
+        int standbyReplicas,
+        Duration maxFutureSkew) {
+
+    public static final String DEFAULT_APPLICATION_ID = "city-ledger";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+
+    public LedgerConfig {
+        requireText(applicationId, "applicationId");
+        requireText(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (httpPort < 0 || httpPort > 65_535) {
+            throw new IllegalArgumentException("httpPort: must be between 0 and 65535, got " + httpPort);
+        }
+        requirePositive(commitInterval, "commitInterval");
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replicationFactor: must be at least 1, got " + replicationFactor);
+        }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standbyReplicas: must not be negative, got " + standbyReplicas);
+        }
+        requirePositive(maxFutureSkew, "maxFutureSkew");
+    }
+
+    /** Defaults for a single node: commit every 100 ms, replication 1, no standbys, 5 minutes of clock skew. */
+    public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
+        return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, DEFAULT_HTTP_PORT,
+                Duration.ofMillis(100), 1, 0, Duration.ofMinutes(5));
+    }
+
+    public LedgerConfig withHttpPort(final int port) {
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, port, commitInterval, replicationFactor,
+                standbyReplicas, maxFutureSkew);
+    }
+
+    public LedgerConfig withApplicationId(final String id) {
+        return new LedgerConfig(id, bootstrapServers, stateDir, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, maxFutureSkew);
+    }
+
+    public LedgerConfig withCommitInterval(final Duration interval) {
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, httpPort, interval, replicationFactor,
+                standbyReplicas, maxFutureSkew);
+    }
+
+    /** Kafka Streams properties of this node. */
+    public Properties streamsProperties() {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + httpPort);
+        // larger fetches and batches: the ledger is throughput-bound on small records
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return props;
+    }
+
+    private static void requireText(final String value, final String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + ": is required");
+        }
+    }
+
+    private static void requirePositive(final Duration value, final String name) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + ": must be a positive duration, got " + value);
+        }
+    }
+}

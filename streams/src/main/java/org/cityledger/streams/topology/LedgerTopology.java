@@ -1,0 +1,67 @@
+package org.cityledger.streams.topology;
+
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.cityledger.domain.EventRules;
+import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.Topics;
+import org.cityledger.streams.LedgerConfig;
+import org.cityledger.streams.state.TotalsStoreBuilder;
+
+/**
+ * The ledger topology, as a pure function of its configuration.
+ *
+ * <pre>
+ *   ledger.events ──▶ ledger-processor ──▶ ledger.dead-letters
+ *                       │  ▲
+ *                       ▼  │
+ *        ledger-event-index   ledger-totals
+ * </pre>
+ *
+ * One processor per input partition decodes, validates, de-duplicates and applies corrections,
+ * then adds the event to its partition's totals. Events are keyed by project id, so a project's
+ * facts, their duplicates and their corrections meet in one partition and no repartition topic is
+ * needed; the query layer adds the partitions' partial totals.
+ */
+public final class LedgerTopology {
+
+    public static final String SOURCE = "ledger-events-source";
+    public static final String PROCESSOR = "ledger-processor";
+    public static final String DEAD_LETTER_SINK = "ledger-dead-letters-sink";
+
+    /** Event id → what the event contributed; de-duplication and corrections. */
+    public static final String EVENT_INDEX_STORE = "ledger-event-index";
+    /** Partial running totals of each partition per slice (summary, district, sector, cell). */
+    public static final String TOTALS_STORE = "ledger-totals";
+
+    private LedgerTopology() {
+    }
+
+    public static Topology build(final LedgerConfig config) {
+        final EventCodec codec = new EventCodec();
+        final EventRules rules = new EventRules(config.maxFutureSkew());
+        final Topology topology = new Topology();
+        topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
+        topology.addProcessor(PROCESSOR, () -> new LedgerProcessor(codec, rules), SOURCE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_INDEX_STORE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withCachingEnabled()
+                        .withLoggingEnabled(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                PROCESSOR);
+        topology.addStateStore(
+                new TotalsStoreBuilder(TOTALS_STORE)
+                        .withLoggingEnabled(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                PROCESSOR);
+        topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
+        return topology;
+    }
+}
