@@ -1,6 +1,7 @@
 package org.cityledger.streams.http;
 
 import io.javalin.http.Context;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cityledger.domain.Reference;
@@ -49,7 +50,15 @@ final class TotalsController {
 
     private static List<Map<String, String>> codes(final List<Reference.Code> codes) {
         return codes.stream()
-                .map(c -> Map.of("code", c.code(), "nameZh", c.nameZh(), "nameEn", c.nameEn()))
+                .map(TotalsController::code)
                 .toList();
+    }
+
+    private static Map<String, String> code(final Reference.Code code) {
+        final Map<String, String> json = new LinkedHashMap<>();
+        json.put("code", code.code());
+        json.put("nameZh", code.nameZh());
+        json.put("nameEn", code.nameEn());
+        return json;
     }
 }

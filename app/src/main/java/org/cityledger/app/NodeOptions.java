@@ -1,0 +1,41 @@
+package org.cityledger.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that run a ledger node. */
+final class NodeOptions {
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Use this Kafka cluster instead of starting an embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--broker-port", defaultValue = "9092", paramLabel = "PORT",
+            description = "Port of the embedded broker (default: ${DEFAULT-VALUE}). Ignored with --bootstrap-servers.")
+    int brokerPort;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Port of the HTTP query API (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the node keeps its local state (default: a fresh temporary directory).")
+    Path stateDir;
+
+    @Option(names = "--partitions", defaultValue = "6", paramLabel = "N",
+            description = "Partitions of the events topic when the ledger creates it (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "1", paramLabel = "N",
+            description = "Replication of the topics the ledger creates (default: ${DEFAULT-VALUE}; use 3 on a 3-broker cluster).")
+    short replicationFactor;
+
+    @Option(names = "--application-id", defaultValue = "city-ledger", paramLabel = "ID",
+            description = "Kafka Streams application id; nodes with the same id share the work (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--commit-interval", defaultValue = "PT0.1S", paramLabel = "DURATION",
+            description = "How often totals are committed and become visible, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration commitInterval;
+}
