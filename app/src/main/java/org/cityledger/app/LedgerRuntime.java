@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.cityledger.broker.EmbeddedKafkaBroker;
+import org.cityledger.domain.EventRules;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.LedgerNode;
 import org.cityledger.streams.TopicSetup;
@@ -53,7 +54,7 @@ final class LedgerRuntime implements AutoCloseable {
                 stateDir = options.stateDir;
             }
             final LedgerConfig config = new LedgerConfig(options.applicationId, bootstrap, stateDir, options.httpPort,
-                    options.commitInterval, options.replicationFactor, 0, java.time.Duration.ofMinutes(5));
+                    options.commitInterval, options.replicationFactor, 0, EventRules.DEFAULT_FUTURE_SKEW, options.horizon);
             final LedgerNode node = new LedgerNode(config).start();
             if (!node.awaitRunning(Duration.ofSeconds(120))) {
                 node.close();

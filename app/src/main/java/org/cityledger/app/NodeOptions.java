@@ -38,4 +38,9 @@ final class NodeOptions {
     @Option(names = "--commit-interval", defaultValue = "PT0.1S", paramLabel = "DURATION",
             description = "How often totals are committed and become visible, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration commitInterval;
+
+    @Option(names = "--horizon", defaultValue = "P3650D", paramLabel = "DURATION",
+            description = {"How long event ids are remembered for de-duplication and corrections, and how far back",
+                "as-of totals are exact; older events are refused. ISO-8601 (default: ${DEFAULT-VALUE}, ten years)."})
+    Duration horizon;
 }

@@ -19,18 +19,28 @@ public final class EventRules {
     private static final Set<String> ISO_CURRENCIES = Currency.getAvailableCurrencies().stream()
             .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
 
+    /** Default horizon: how old an event may be when it reaches the ledger. */
+    public static final Duration DEFAULT_HORIZON = Duration.ofDays(3650);
+    /** Default tolerance for office clocks that run ahead. */
+    public static final Duration DEFAULT_FUTURE_SKEW = Duration.ofMinutes(5);
+
     private final Duration maxFutureSkew;
+    private final Duration horizon;
 
     /**
      * @param maxFutureSkew how far past the validating clock an event's {@code occurredAt} may lie
      *                      (clocks of offices drift; facts from the future do not exist)
+     * @param horizon       how far before the validating clock an event's {@code occurredAt} may lie;
+     *                      the ledger remembers event ids for this long, so an older event could not
+     *                      be told from a re-delivery and is refused instead
      */
-    public EventRules(final Duration maxFutureSkew) {
+    public EventRules(final Duration maxFutureSkew, final Duration horizon) {
         this.maxFutureSkew = maxFutureSkew;
+        this.horizon = horizon;
     }
 
     public static EventRules defaults() {
-        return new EventRules(Duration.ofMinutes(5));
+        return new EventRules(DEFAULT_FUTURE_SKEW, DEFAULT_HORIZON);
     }
 
     /** All violations of {@code event}, empty when it may be counted. */
@@ -41,6 +51,8 @@ public final class EventRules {
             violations.add(new Violation("occurredAt", "is required"));
         } else if (event.occurredAt().isAfter(now.plus(maxFutureSkew))) {
             violations.add(new Violation("occurredAt", "is in the future beyond the allowed skew of " + maxFutureSkew));
+        } else if (event.occurredAt().isBefore(now.minus(horizon))) {
+            violations.add(new Violation("occurredAt", "is older than the ledger's horizon of " + horizon));
         }
         if (event.district() == null) {
             violations.add(new Violation("district", "is required"));

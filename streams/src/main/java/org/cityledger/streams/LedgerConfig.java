@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.cityledger.domain.EventRules;
 
 /**
  * Everything a ledger node is configured with, validated once when it is built. The launcher reads
@@ -22,6 +23,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param replicationFactor   replication of the ledger's internal topics (1 on the embedded broker)
  * @param standbyReplicas     warm copies of each task's state on other nodes
  * @param maxFutureSkew       how far in the future an event's occurredAt may lie before it is refused
+ * @param horizon             how long event ids are remembered (de-duplication, corrections) and how far
+ *                            back as-of totals are exact; events older than this are refused
  */
 public record LedgerConfig(
         String applicationId,
@@ -31,10 +34,13 @@ public record LedgerConfig(
         Duration commitInterval,
         int replicationFactor,
         int standbyReplicas,
-        Duration maxFutureSkew) {
+        Duration maxFutureSkew,
+        Duration horizon) {
 
     public static final String DEFAULT_APPLICATION_ID = "city-ledger";
     public static final int DEFAULT_HTTP_PORT = 8080;
+    /** Event times are kept as milliseconds after 1970; fifty years back stays clear of that. */
+    public static final Duration MAX_HORIZON = Duration.ofDays(50 * 365);
 
     public LedgerConfig {
         requireText(applicationId, "applicationId");
@@ -51,27 +57,43 @@ public record LedgerConfig(
             throw new IllegalArgumentException("standbyReplicas: must not be negative, got " + standbyReplicas);
         }
         requirePositive(maxFutureSkew, "maxFutureSkew");
+        requirePositive(horizon, "horizon");
+        if (horizon.compareTo(MAX_HORIZON) > 0) {
+            throw new IllegalArgumentException("horizon: must be at most " + MAX_HORIZON + ", got " + horizon);
+        }
     }
 
-    /** Defaults for a single node: commit every 100 ms, replication 1, no standbys, 5 minutes of clock skew. */
+    /**
+     * Defaults for a single node: commit every 100 ms, replication 1, no standbys, 5 minutes of
+     * clock skew, a horizon of ten years.
+     */
     public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
         return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, DEFAULT_HTTP_PORT,
-                Duration.ofMillis(100), 1, 0, Duration.ofMinutes(5));
+                Duration.ofMillis(100), 1, 0, EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON);
+    }
+
+    public EventRules eventRules() {
+        return new EventRules(maxFutureSkew, horizon);
+    }
+
+    public LedgerConfig withHorizon(final Duration value) {
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, maxFutureSkew, value);
     }
 
     public LedgerConfig withHttpPort(final int port) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, port, commitInterval, replicationFactor,
-                standbyReplicas, maxFutureSkew);
+                standbyReplicas, maxFutureSkew, horizon);
     }
 
     public LedgerConfig withApplicationId(final String id) {
         return new LedgerConfig(id, bootstrapServers, stateDir, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, maxFutureSkew);
+                standbyReplicas, maxFutureSkew, horizon);
     }
 
     public LedgerConfig withCommitInterval(final Duration interval) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, httpPort, interval, replicationFactor,
-                standbyReplicas, maxFutureSkew);
+                standbyReplicas, maxFutureSkew, horizon);
     }
 
     /** Kafka Streams properties of this node. */

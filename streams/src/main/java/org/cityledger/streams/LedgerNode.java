@@ -1,6 +1,7 @@
 package org.cityledger.streams;
 
 import io.javalin.Javalin;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -11,7 +12,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.cityledger.streams.http.LedgerHttpServer;
-import org.cityledger.streams.query.StoreTotalsSource;
+import org.cityledger.streams.query.AllPartitions;
+import org.cityledger.streams.query.DeadLetterService;
+import org.cityledger.streams.query.PartialTotalsSource;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.slf4j.Logger;
@@ -48,7 +51,10 @@ public final class LedgerNode implements AutoCloseable {
             failed.countDown();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        this.http = LedgerHttpServer.create(new TotalsService(new StoreTotalsSource(streams, () -> partitions)));
+        final AllPartitions all = new AllPartitions(streams, () -> partitions);
+        this.http = LedgerHttpServer.create(
+                new TotalsService(PartialTotalsSource.of(all), Clock.systemUTC(), config.horizon()),
+                DeadLetterService.of(all));
     }
 
     public LedgerNode start() {

@@ -7,6 +7,9 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.cityledger.streams.query.AsOfOutOfRangeException;
+import org.cityledger.streams.query.BadQueryException;
+import org.cityledger.streams.query.DeadLetterService;
 import org.cityledger.streams.query.QueryUnavailableException;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.query.UnknownCodeException;
@@ -27,8 +30,9 @@ public final class LedgerHttpServer {
     private LedgerHttpServer() {
     }
 
-    public static Javalin create(final TotalsService totals) {
+    public static Javalin create(final TotalsService totals, final DeadLetterService deadLetters) {
         final TotalsController controller = new TotalsController(totals);
+        final DeadLetterController deadLetterController = new DeadLetterController(deadLetters);
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -39,10 +43,16 @@ public final class LedgerHttpServer {
             config.routes.get("/api/totals/districts/{district}/sectors/{sector}", controller::cell);
             config.routes.get("/api/totals/sectors", controller::sectors);
             config.routes.get("/api/totals/sectors/{sector}", controller::sector);
+            config.routes.get("/api/totals/check", controller::check);
+            config.routes.get("/api/dead-letters", deadLetterController::page);
             config.routes.get("/api/reference/districts", controller::districtCodes);
             config.routes.get("/api/reference/sectors", controller::sectorCodes);
             config.routes.exception(UnknownCodeException.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND)
                     .json(error(e.getMessage(), Map.of("field", e.field(), "code", e.code()))));
+            config.routes.exception(BadQueryException.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
+                    .json(error(e.getMessage(), Map.of("field", e.field()))));
+            config.routes.exception(AsOfOutOfRangeException.class, (e, ctx) -> ctx.status(HttpStatus.UNPROCESSABLE_CONTENT)
+                    .json(error(e.getMessage(), Map.of("field", "asOf"))));
             config.routes.exception(QueryUnavailableException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))
                     .json(error(e.getMessage(), Map.of())));

@@ -2,6 +2,7 @@ package org.cityledger.streams.http;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cityledger.streams.query.Slice;
@@ -16,8 +17,11 @@ final class TotalsJson {
     private TotalsJson() {
     }
 
-    static Map<String, Object> of(final Slice slice) {
+    static Map<String, Object> of(final Slice slice, final Instant asOf) {
         final Map<String, Object> json = new LinkedHashMap<>();
+        if (asOf != null) {
+            json.put("asOf", asOf.toString());
+        }
         if (slice.district() != null) {
             json.put("district", slice.district());
         }

@@ -1,31 +1,46 @@
 package org.cityledger.streams.query;
 
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.cityledger.domain.EventKind;
 import org.cityledger.domain.Reference;
+import org.cityledger.streams.totals.KindTotals;
 import org.cityledger.streams.totals.Totals;
 import org.cityledger.streams.totals.TotalsKey;
 
 /**
  * The questions a dashboard or an auditor asks of the totals, answered from a
  * {@link PartialTotalsSource}. Knows the reference codes, nothing of HTTP. Lists hold every known
- * district or sector, in reference order, with empty totals where nothing has happened yet.
+ * district or sector, in reference order, with empty totals where nothing has happened yet. Every
+ * question can be asked as of an instant ({@code asOf}, null for now): the totals of the events
+ * that had occurred by then, however late they arrived.
  */
 public final class TotalsService {
 
     private final PartialTotalsSource source;
+    private final Clock clock;
+    private final Duration horizon;
 
-    public TotalsService(final PartialTotalsSource source) {
+    public TotalsService(final PartialTotalsSource source, final Clock clock, final Duration horizon) {
         this.source = source;
+        this.clock = clock;
+        this.horizon = horizon;
     }
 
-    public Slice summary() {
-        return new Slice(null, null, source.totals(TotalsKey.SUMMARY).getOrDefault(TotalsKey.SUMMARY, Totals.EMPTY));
+    public Slice summary(final Instant asOf) {
+        return new Slice(null, null, one(TotalsKey.SUMMARY, asOf));
     }
 
-    public List<Slice> districts() {
-        final Map<String, Totals> totals = source.totals(TotalsKey.DISTRICT_PREFIX);
+    public List<Slice> districts(final Instant asOf) {
+        final Map<String, Totals> totals = totals(TotalsKey.DISTRICT_PREFIX, asOf);
         final List<Slice> slices = new ArrayList<>(Reference.DISTRICTS.size());
         for (final Reference.Code district : Reference.DISTRICTS) {
             slices.add(new Slice(district.code(), null, totals.getOrDefault(TotalsKey.district(district.code()), Totals.EMPTY)));
@@ -33,14 +48,13 @@ public final class TotalsService {
         return slices;
     }
 
-    public Slice district(final String district) {
+    public Slice district(final String district, final Instant asOf) {
         requireDistrict(district);
-        final String key = TotalsKey.district(district);
-        return new Slice(district, null, source.totals(key).getOrDefault(key, Totals.EMPTY));
+        return new Slice(district, null, one(TotalsKey.district(district), asOf));
     }
 
-    public List<Slice> sectors() {
-        final Map<String, Totals> totals = source.totals(TotalsKey.SECTOR_PREFIX);
+    public List<Slice> sectors(final Instant asOf) {
+        final Map<String, Totals> totals = totals(TotalsKey.SECTOR_PREFIX, asOf);
         final List<Slice> slices = new ArrayList<>(Reference.SECTORS.size());
         for (final Reference.Code sector : Reference.SECTORS) {
             slices.add(new Slice(null, sector.code(), totals.getOrDefault(TotalsKey.sector(sector.code()), Totals.EMPTY)));
@@ -48,17 +62,74 @@ public final class TotalsService {
         return slices;
     }
 
-    public Slice sector(final String sector) {
+    public Slice sector(final String sector, final Instant asOf) {
         requireSector(sector);
-        final String key = TotalsKey.sector(sector);
-        return new Slice(null, sector, source.totals(key).getOrDefault(key, Totals.EMPTY));
+        return new Slice(null, sector, one(TotalsKey.sector(sector), asOf));
     }
 
-    public Slice cell(final String district, final String sector) {
+    public Slice cell(final String district, final String sector, final Instant asOf) {
         requireDistrict(district);
         requireSector(sector);
-        final String key = TotalsKey.cell(district, sector);
-        return new Slice(district, sector, source.totals(key).getOrDefault(key, Totals.EMPTY));
+        return new Slice(district, sector, one(TotalsKey.cell(district, sector), asOf));
+    }
+
+    /** Checks that districts, sectors and cells each add up to the summary, figure by figure. */
+    public InvariantReport check(final Instant asOf) {
+        final Map<String, Totals> all = totals("", asOf);
+        final Map<String, BigDecimal> summary = figures(List.of(all.getOrDefault(TotalsKey.SUMMARY, Totals.EMPTY)));
+        final Map<String, BigDecimal> districts = figures(withPrefix(all, TotalsKey.DISTRICT_PREFIX));
+        final Map<String, BigDecimal> sectors = figures(withPrefix(all, TotalsKey.SECTOR_PREFIX));
+        final Map<String, BigDecimal> cells = figures(withPrefix(all, TotalsKey.CELL_PREFIX));
+        final Set<String> names = new TreeSet<>(summary.keySet());
+        names.addAll(districts.keySet());
+        names.addAll(sectors.keySet());
+        names.addAll(cells.keySet());
+        final List<InvariantReport.Mismatch> mismatches = new ArrayList<>();
+        for (final String name : names) {
+            final BigDecimal expected = summary.getOrDefault(name, BigDecimal.ZERO);
+            final BigDecimal d = districts.getOrDefault(name, BigDecimal.ZERO);
+            final BigDecimal s = sectors.getOrDefault(name, BigDecimal.ZERO);
+            final BigDecimal c = cells.getOrDefault(name, BigDecimal.ZERO);
+            if (expected.compareTo(d) != 0 || expected.compareTo(s) != 0 || expected.compareTo(c) != 0) {
+                mismatches.add(new InvariantReport.Mismatch(name, expected.toPlainString(), d.toPlainString(),
+                        s.toPlainString(), c.toPlainString()));
+            }
+        }
+        return new InvariantReport(names.size(), mismatches);
+    }
+
+    private static List<Totals> withPrefix(final Map<String, Totals> all, final String prefix) {
+        return all.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).map(Map.Entry::getValue).toList();
+    }
+
+    /** Every figure of the given totals added up: "signing.count", "signing.amounts.CNY", ... */
+    private static Map<String, BigDecimal> figures(final List<Totals> slices) {
+        final Map<String, BigDecimal> sums = new TreeMap<>();
+        for (final Totals totals : slices) {
+            for (final EventKind kind : EventKind.values()) {
+                final KindTotals k = totals.of(kind);
+                final String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+                sums.merge(name + ".count", BigDecimal.valueOf(k.count()), BigDecimal::add);
+                k.amounts().forEach((currency, value) -> sums.merge(name + ".amounts." + currency, value, BigDecimal::add));
+                k.extra().forEach((currency, value) -> sums.merge(name + ".extra." + currency, value, BigDecimal::add));
+            }
+        }
+        return sums;
+    }
+
+    private Totals one(final String key, final Instant asOf) {
+        return totals(key, asOf).getOrDefault(key, Totals.EMPTY);
+    }
+
+    private Map<String, Totals> totals(final String prefix, final Instant asOf) {
+        if (asOf != null) {
+            final Instant reach = clock.instant().minus(horizon);
+            if (asOf.isBefore(reach)) {
+                throw new AsOfOutOfRangeException("asOf " + asOf + " is before the ledger's horizon: as-of totals reach back to "
+                        + reach + " (" + horizon + ")");
+            }
+        }
+        return source.totals(prefix, asOf);
     }
 
     private static void requireDistrict(final String district) {

@@ -6,19 +6,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.util.Arrays;
-import org.cityledger.domain.EventKind;
 import org.cityledger.streams.totals.Contribution;
-import org.cityledger.streams.totals.DecimalCodec;
 
 /**
  * What the ledger remembers of every counted event, keyed by event id in the event index: a hash
- * of its content (to tell a re-delivery from a conflicting re-use of the id), what it contributed
- * (so a correction can take exactly that back out), and whether a later event has corrected it.
- * Compact on purpose: the index holds one entry per event ever counted.
+ * of its content (to tell a re-delivery from a conflicting re-use of the id), when it occurred and
+ * what it contributed (so a correction can take exactly that back out, from the right day), and
+ * whether a later event has corrected it. Compact on purpose: one entry per event within the horizon.
  */
-public record IndexedEvent(byte[] contentHash, Contribution contribution, String correctedBy) {
+public record IndexedEvent(byte[] contentHash, long occurredAt, Contribution contribution, String correctedBy) {
 
     private static final byte FORMAT_VERSION = 1;
 
@@ -27,7 +24,7 @@ public record IndexedEvent(byte[] contentHash, Contribution contribution, String
     }
 
     public IndexedEvent correctedBy(final String eventId) {
-        return new IndexedEvent(contentHash, contribution, eventId);
+        return new IndexedEvent(contentHash, occurredAt, contribution, eventId);
     }
 
     public boolean sameContent(final byte[] otherHash) {
@@ -41,15 +38,8 @@ public record IndexedEvent(byte[] contentHash, Contribution contribution, String
             out.writeByte(FORMAT_VERSION);
             out.writeByte(contentHash.length);
             out.write(contentHash);
-            out.writeByte(contribution.kind().ordinal());
-            out.writeUTF(contribution.district());
-            out.writeUTF(contribution.sector());
-            out.writeUTF(contribution.currency());
-            DecimalCodec.write(out, contribution.amount());
-            out.writeBoolean(contribution.extra() != null);
-            if (contribution.extra() != null) {
-                DecimalCodec.write(out, contribution.extra());
-            }
+            out.writeLong(occurredAt);
+            contribution.write(out);
             out.writeBoolean(correctedBy != null);
             if (correctedBy != null) {
                 out.writeUTF(correctedBy);
@@ -70,18 +60,12 @@ public record IndexedEvent(byte[] contentHash, Contribution contribution, String
             }
             final byte[] hash = new byte[in.readUnsignedByte()];
             in.readFully(hash);
-            final EventKind kind = EventKind.values()[in.readUnsignedByte()];
-            final String district = in.readUTF();
-            final String sector = in.readUTF();
-            final String currency = in.readUTF();
-            final BigDecimal amount = DecimalCodec.read(in);
-            final BigDecimal extra = in.readBoolean() ? DecimalCodec.read(in) : null;
+            final long occurredAt = in.readLong();
+            final Contribution contribution = Contribution.read(in);
             final String correctedBy = in.readBoolean() ? in.readUTF() : null;
-            return new IndexedEvent(hash, new Contribution(kind, district, sector, currency, amount, extra), correctedBy);
+            return new IndexedEvent(hash, occurredAt, contribution, correctedBy);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
     }
-
-
 }

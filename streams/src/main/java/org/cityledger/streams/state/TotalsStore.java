@@ -2,14 +2,12 @@ package org.cityledger.streams.state;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
@@ -17,81 +15,66 @@ import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.CacheFlushListener;
-import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.cityledger.streams.totals.Contribution;
 import org.cityledger.streams.totals.MutableTotals;
 import org.cityledger.streams.totals.Totals;
 import org.cityledger.streams.totals.TotalsKey;
+import org.cityledger.streams.totals.TotalsSerde;
 
 /**
  * The partial totals of one input partition: every slice (summary, district, sector, cell) of the
- * events in that partition. Queries add the partials of all partitions, so events never need a
- * repartition topic to be summed per district or sector.
+ * events in that partition, and the same per day of {@code occurredAt} for as-of questions. Queries
+ * add the partials of all partitions, so events never need a repartition topic to be summed per
+ * district or sector.
  *
- * <p>Why a store of its own: an event touches four slices, and a plain key-value store would
- * deserialize, add and serialize four values per event. Here the stream thread updates mutable
- * totals in memory and writes only the changed slices to the changelogged inner store when Kafka
- * Streams commits, inside the same transaction as the input offsets. Queries read an immutable
- * snapshot taken at that moment, so they see committed state only (never a total a transaction
- * may still abort) and never contend with the stream thread.
+ * <p>Why a store of its own: an event touches four slices (and their four days), and a plain
+ * key-value store would deserialize, add and serialize each per event. Here the stream thread
+ * updates mutable totals in memory and writes only the changed slices to the changelogged inner
+ * store once per commit; readers see committed snapshots ({@link CommittedViewStore}).
  *
- * <p>The hook: Kafka Streams 4.4 calls {@link #flushCache()} on every {@link CachedStateStore} when it
- * prepares a commit, before the transaction commits; {@link #commit(Map)} is only called at
- * checkpoints. {@code CachedStateStore} is an internal interface, so a Kafka upgrade must re-check
- * this class (the integration tests fail at once if the hook stops being called).
+ * <p>As-of T: the day buckets before T's day, plus the events of T's own day up to T read from the
+ * {@link EventTimeIndex}, skipping entries the open transaction wrote.
  */
-public final class TotalsStore implements StateStore, CachedStateStore<String, Totals> {
+public final class TotalsStore extends CommittedViewStore<Totals> {
 
-    private final KeyValueStore<String, Totals> inner;
     private final Map<String, MutableTotals> working = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
-    private volatile NavigableMap<String, Totals> committed = new TreeMap<>();
-    private boolean loaded;
+    private volatile KeyValueStore<Bytes, byte[]> timeIndex;
 
     TotalsStore(final KeyValueStore<String, Totals> inner) {
-        this.inner = inner;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public void init(final StateStoreContext context, final StateStore root) {
-        inner.init(context, root);
+        super(inner);
     }
 
     /**
-     * Loads the restored state into memory. Called from the processor's {@code init}, which Kafka
-     * Streams runs after the task's stores are restored from their changelogs.
+     * In memory: a partition's totals are a few hundred slices plus their days, however many events
+     * it holds, so restoring them from the compacted changelog is quick.
      */
-    public void open() {
-        if (loaded) {
-            return;
-        }
-        final NavigableMap<String, Totals> restored = new TreeMap<>();
-        try (KeyValueIterator<String, Totals> all = inner.all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, Totals> entry = all.next();
-                restored.put(entry.key, entry.value);
-                working.put(entry.key, MutableTotals.of(entry.value));
-            }
-        }
-        committed = restored;
-        loaded = true;
+    public static StoreBuilder<TotalsStore> builder(final String name, final Map<String, String> changelogConfig) {
+        return new CommittedViewStoreBuilder<>(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), new TotalsSerde())
+                        .withLoggingEnabled(changelogConfig),
+                TotalsStore::new);
     }
 
-    /** Adds ({@code sign} = 1) or takes back ({@code sign} = -1) an event in all four of its slices. */
-    public void apply(final Contribution contribution, final int sign) {
-        if (!loaded) {
-            open();
+    /** The event-time index the processor maintains beside this store (for exact as-of within a day). */
+    public void attachTimeIndex(final KeyValueStore<Bytes, byte[]> index) {
+        this.timeIndex = index;
+    }
+
+    @Override
+    protected void onRestored(final String key, final Totals value) {
+        working.put(key, MutableTotals.of(value));
+    }
+
+    /** Adds ({@code sign} = 1) or takes back ({@code sign} = -1) an event in its slices and their day. */
+    public void apply(final Contribution contribution, final int sign, final long occurredAtMillis) {
+        final long day = TotalsKey.day(occurredAtMillis);
+        for (final String slice : TotalsKey.slices(contribution.district(), contribution.sector())) {
+            update(slice, contribution, sign);
+            update(TotalsKey.history(slice, day), contribution, sign);
         }
-        update(TotalsKey.SUMMARY, contribution, sign);
-        update(TotalsKey.district(contribution.district()), contribution, sign);
-        update(TotalsKey.sector(contribution.sector()), contribution, sign);
-        update(TotalsKey.cell(contribution.district(), contribution.sector()), contribution, sign);
     }
 
     private void update(final String key, final Contribution contribution, final int sign) {
@@ -100,79 +83,81 @@ public final class TotalsStore implements StateStore, CachedStateStore<String, T
     }
 
     @Override
-    public void flushCache() {
-        writeDirty();
+    protected void drainChanges(final List<KeyValue<String, Totals>> changes) {
+        for (final String key : dirty) {
+            changes.add(KeyValue.pair(key, working.get(key).snapshot()));
+        }
+        dirty.clear();
     }
 
     @Override
     public void clearCache() {
-        // the task is being closed without committing: forget what the transaction did not commit
+        super.clearCache();
         working.clear();
         dirty.clear();
-        loaded = false;
     }
 
-    @Override
-    public boolean setFlushListener(final CacheFlushListener<String, Totals> listener, final boolean sendOldValues) {
-        return false;
-    }
-
-    @Override
-    public void commit(final Map<TopicPartition, Long> changelogOffsets) {
-        writeDirty();
-        inner.commit(changelogOffsets);
-    }
-
-    private void writeDirty() {
-        if (!dirty.isEmpty()) {
-            final NavigableMap<String, Totals> next = new TreeMap<>(committed);
-            for (final String key : dirty) {
-                final Totals snapshot = working.get(key).snapshot();
-                inner.put(key, snapshot);
-                next.put(key, snapshot);
-            }
-            dirty.clear();
-            committed = next;
-        }
-    }
-
-    /** The committed partial totals whose keys start with {@code prefix} ("" for all). */
+    /** The committed partial totals of the slices whose keys start with {@code prefix}. */
     public Map<String, Totals> committed(final String prefix) {
-        final NavigableMap<String, Totals> snapshot = committed;
-        if (prefix.isEmpty()) {
-            return snapshot;
+        return read(committed -> {
+            final Map<String, Totals> copy = new HashMap<>();
+            committed.view().subMap(prefix, true, prefix + Character.MAX_VALUE, false).forEach((key, totals) -> {
+                if (!key.startsWith(TotalsKey.HISTORY_PREFIX)) {
+                    copy.put(key, totals);
+                }
+            });
+            return copy;
+        });
+    }
+
+    /** The committed partial totals of the slices starting with {@code prefix} counting only events that occurred at or before {@code asOfMillis}. */
+    public Map<String, Totals> asOf(final String prefix, final long asOfMillis) {
+        final long day = TotalsKey.day(asOfMillis);
+        final String historyPrefix = TotalsKey.HISTORY_PREFIX + prefix;
+        final Map<String, Totals> sums = new HashMap<>();
+        final long committedOffset = read(committed -> {
+            committed.view().subMap(historyPrefix, true, historyPrefix + Character.MAX_VALUE, false).forEach((key, totals) -> {
+                if (TotalsKey.historyDay(key) < day) {
+                    sums.merge(TotalsKey.historySlice(key), totals, Totals::plus);
+                }
+            });
+            return committed.offset();
+        });
+        final KeyValueStore<Bytes, byte[]> index = timeIndex;
+        if (index == null) {
+            return sums;
         }
-        return snapshot.subMap(prefix, true, prefix + Character.MAX_VALUE, false);
+        final Map<String, MutableTotals> sameDay = new HashMap<>();
+        try (KeyValueIterator<Bytes, byte[]> events = index.range(EventTimeIndex.timeBound(TotalsKey.dayStart(day)),
+                EventTimeIndex.timeBound(asOfMillis + 1))) {
+            while (events.hasNext()) {
+                final EventTimeIndex.Entry entry = EventTimeIndex.entry(events.next().value);
+                if (!entry.countsAt(committedOffset)) {
+                    continue;
+                }
+                final Contribution c = entry.contribution();
+                for (final String slice : TotalsKey.slices(c.district(), c.sector())) {
+                    if (slice.startsWith(prefix)) {
+                        sameDay.computeIfAbsent(slice, k -> new MutableTotals()).apply(c, 1);
+                    }
+                }
+            }
+        }
+        sameDay.forEach((slice, totals) -> sums.merge(slice, totals.snapshot(), Totals::plus));
+        return sums;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <R> QueryResult<R> query(final Query<R> query, final PositionBound positionBound, final QueryConfig config) {
         if (query instanceof TotalsQuery totalsQuery) {
-            final QueryResult<R> result = (QueryResult<R>) QueryResult.forResult(committed(totalsQuery.prefix()));
-            result.setPosition(Position.emptyPosition());
-            return result;
+            final Map<String, Totals> result = totalsQuery.asOfMillis() == null
+                    ? committed(totalsQuery.prefix())
+                    : asOf(totalsQuery.prefix(), totalsQuery.asOfMillis());
+            final QueryResult<R> answer = (QueryResult<R>) QueryResult.forResult(result);
+            answer.setPosition(Position.emptyPosition());
+            return answer;
         }
         return QueryResult.forUnknownQueryType(query, this);
-    }
-
-    @Override
-    public Position getPosition() {
-        return Position.emptyPosition();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
-    }
-
-    @Override
-    public boolean persistent() {
-        return inner.persistent();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return inner.isOpen();
     }
 }

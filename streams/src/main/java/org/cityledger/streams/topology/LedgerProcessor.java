@@ -1,21 +1,31 @@
 package org.cityledger.streams.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.cityledger.domain.EventRules;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.Violation;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.UnreadableEventException;
+import org.cityledger.streams.state.DeadLetter;
+import org.cityledger.streams.state.DeadLetterStore;
+import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.TotalsStore;
 import org.cityledger.streams.totals.Contribution;
@@ -31,27 +41,52 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
 
+    /** Committed totals become visible at the first chance after the commit, also when no records arrive. */
+    private static final Duration PUBLISH_INTERVAL = Duration.ofMillis(10);
+    /** Forgetting events past the horizon runs in small steps so it never stalls processing. */
+    private static final Duration PURGE_INTERVAL = Duration.ofSeconds(1);
+    private static final int PURGE_BATCH = 5_000;
+
     private final EventCodec codec;
     private final EventRules rules;
+    private final Duration horizon;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> index;
+    private KeyValueStore<Bytes, byte[]> times;
     private TotalsStore totals;
+    private DeadLetterStore deadLetters;
+    private Sensor deadLetterSensor;
 
-    LedgerProcessor(final EventCodec codec, final EventRules rules) {
+    LedgerProcessor(final EventCodec codec, final EventRules rules, final Duration horizon) {
         this.codec = codec;
         this.rules = rules;
+        this.horizon = horizon;
     }
 
     @Override
     public void init(final ProcessorContext<String, byte[]> processorContext) {
         this.context = processorContext;
         this.index = processorContext.getStateStore(LedgerTopology.EVENT_INDEX_STORE);
+        this.times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
         this.totals = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
+        this.deadLetters = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
+        totals.attachTimeIndex(times);
         totals.open();
+        deadLetters.open();
+        deadLetterSensor = processorContext.metrics().addRateTotalSensor("ledger",
+                "task-" + processorContext.taskId(), "dead-letter", Sensor.RecordingLevel.INFO);
+        processorContext.schedule(PUBLISH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+            totals.publishCommitted();
+            deadLetters.publishCommitted();
+        });
+        processorContext.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forgetPastHorizon);
     }
 
     @Override
     public void process(final Record<String, byte[]> record) {
+        final long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+        totals.beginRecord(offset);
+        deadLetters.beginRecord(offset);
         final LedgerEvent event;
         try {
             event = codec.decode(record.value());
@@ -79,16 +114,19 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             // else: a re-delivery of a counted event; counting it again would double it
             return;
         }
-        final Contribution contribution = Contribution.of(event);
-        if (event.corrects() != null && !applyCorrection(record, event)) {
+        if (event.corrects() != null && !applyCorrection(record, event, offset)) {
             return;
         }
-        totals.apply(contribution, 1);
-        index.put(event.eventId(), new IndexedEvent(hash, contribution, null).toBytes());
+        final Contribution contribution = Contribution.of(event);
+        final long occurredAt = event.occurredAt().toEpochMilli();
+        totals.apply(contribution, 1, occurredAt);
+        index.put(event.eventId(), new IndexedEvent(hash, occurredAt, contribution, null).toBytes());
+        times.put(EventTimeIndex.key(occurredAt, event.eventId()),
+                EventTimeIndex.value(new EventTimeIndex.Entry(offset, -1, contribution)));
     }
 
     /** Takes the corrected event's contribution back out; false (and a dead letter) if it cannot. */
-    private boolean applyCorrection(final Record<String, byte[]> record, final LedgerEvent correction) {
+    private boolean applyCorrection(final Record<String, byte[]> record, final LedgerEvent correction, final long offset) {
         final byte[] targetBytes = index.get(correction.corrects());
         if (targetBytes == null) {
             deadLetter(record, correction.eventId(), "invalid correction: corrects unknown event '" + correction.corrects() + "'");
@@ -105,22 +143,51 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
                     + target.contribution().kind() + ", not a " + correction.kind());
             return false;
         }
-        totals.apply(target.contribution(), -1);
+        totals.apply(target.contribution(), -1, target.occurredAt());
         index.put(correction.corrects(), target.correctedBy(correction.eventId()).toBytes());
+        final Bytes timeKey = EventTimeIndex.key(target.occurredAt(), correction.corrects());
+        final byte[] timeEntry = times.get(timeKey);
+        if (timeEntry != null) {
+            times.put(timeKey, EventTimeIndex.value(EventTimeIndex.entry(timeEntry).removedAt(offset)));
+        }
         return true;
     }
 
+    /** Forgets events older than the horizon: they can no longer arrive (they would be refused as too old). */
+    private void forgetPastHorizon(final long now) {
+        final long horizonStart = now - horizon.toMillis();
+        final List<Bytes> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> old = times.range(EventTimeIndex.timeBound(0), EventTimeIndex.timeBound(horizonStart))) {
+            while (old.hasNext() && expired.size() < PURGE_BATCH) {
+                final KeyValue<Bytes, byte[]> entry = old.next();
+                expired.add(entry.key);
+            }
+        }
+        for (final Bytes key : expired) {
+            times.delete(key);
+            index.delete(EventTimeIndex.eventId(key));
+        }
+        if (!expired.isEmpty()) {
+            LOG.debug("task {} forgot {} events older than the horizon", context.taskId(), expired.size());
+        }
+    }
+
     private void deadLetter(final Record<String, byte[]> record, final String eventId, final String reason) {
+        final long now = context.currentSystemTimeMs();
         final Headers headers = new RecordHeaders();
         header(headers, DeadLetters.REASON, reason);
         if (eventId != null) {
             header(headers, DeadLetters.EVENT_ID, eventId);
         }
         context.recordMetadata().ifPresent(meta -> source(headers, meta));
-        header(headers, DeadLetters.REJECTED_AT, Long.toString(context.currentSystemTimeMs()));
-        LOG.debug("dead letter {}: {}", eventId, reason);
+        header(headers, DeadLetters.REJECTED_AT, Long.toString(now));
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
                 LedgerTopology.DEAD_LETTER_SINK);
+        final RecordMetadata meta = context.recordMetadata().orElse(null);
+        deadLetters.add(new DeadLetter(now, reason, eventId, meta == null ? "" : meta.topic(),
+                meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), record.key(), record.value()));
+        deadLetterSensor.record();
+        LOG.debug("dead letter {}: {}", eventId, reason);
     }
 
     private static void source(final Headers headers, final RecordMetadata meta) {

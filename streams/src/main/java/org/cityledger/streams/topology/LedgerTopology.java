@@ -1,28 +1,27 @@
 package org.cityledger.streams.topology;
 
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
-import org.cityledger.domain.EventRules;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
-import org.cityledger.streams.state.TotalsStoreBuilder;
+import org.cityledger.streams.state.DeadLetterStore;
+import org.cityledger.streams.state.TotalsStore;
 
 /**
  * The ledger topology, as a pure function of its configuration.
  *
  * <pre>
  *   ledger.events ──▶ ledger-processor ──▶ ledger.dead-letters
- *                       │  ▲
- *                       ▼  │
- *        ledger-event-index   ledger-totals
+ *                        │
+ *        ledger-event-index   ledger-event-times   ledger-totals   ledger-dead-letter-index
  * </pre>
  *
  * One processor per input partition decodes, validates, de-duplicates and applies corrections,
@@ -38,29 +37,34 @@ public final class LedgerTopology {
 
     /** Event id → what the event contributed; de-duplication and corrections. */
     public static final String EVENT_INDEX_STORE = "ledger-event-index";
-    /** Partial running totals of each partition per slice (summary, district, sector, cell). */
+    /** Counted events by occurredAt; exact as-of totals within a day, forgetting past the horizon. */
+    public static final String EVENT_TIME_STORE = "ledger-event-times";
+    /** Partial running totals of each partition per slice (summary, district, sector, cell) and per day. */
     public static final String TOTALS_STORE = "ledger-totals";
+    /** The partition's dead letters, pageable newest first. */
+    public static final String DEAD_LETTER_STORE = "ledger-dead-letter-index";
 
     private LedgerTopology() {
     }
 
     public static Topology build(final LedgerConfig config) {
         final EventCodec codec = new EventCodec();
-        final EventRules rules = new EventRules(config.maxFutureSkew());
+        final Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         final Topology topology = new Topology();
         topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
-        topology.addProcessor(PROCESSOR, () -> new LedgerProcessor(codec, rules), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new LedgerProcessor(codec, config.eventRules(), config.horizon()), SOURCE);
         topology.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_INDEX_STORE),
-                                Serdes.String(),
-                                Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_INDEX_STORE), Serdes.String(), Serdes.ByteArray())
                         .withCachingEnabled()
-                        .withLoggingEnabled(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                        .withLoggingEnabled(compacted),
                 PROCESSOR);
         topology.addStateStore(
-                new TotalsStoreBuilder(TOTALS_STORE)
-                        .withLoggingEnabled(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_TIME_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                        .withCachingEnabled()
+                        .withLoggingEnabled(compacted),
                 PROCESSOR);
+        topology.addStateStore(TotalsStore.builder(TOTALS_STORE, compacted), PROCESSOR);
+        topology.addStateStore(DeadLetterStore.builder(DEAD_LETTER_STORE, compacted), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,8 @@ class LedgerTopologyTest {
     }
 
     private Totals totals(final String key) {
+        // committed totals become visible at the ledger's next turn after the commit
+        driver.advanceWallClockTime(Duration.ofMillis(20));
         final TotalsStore store = (TotalsStore) driver.getStateStore(LedgerTopology.TOTALS_STORE);
         return store.committed(key).getOrDefault(key, Totals.EMPTY);
     }
