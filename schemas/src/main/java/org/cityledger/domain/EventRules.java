@@ -50,9 +50,9 @@ public final class EventRules {
         if (event.occurredAt() == null) {
             violations.add(new Violation("occurredAt", "is required"));
         } else if (event.occurredAt().isAfter(now.plus(maxFutureSkew))) {
-            violations.add(new Violation("occurredAt", "is in the future beyond the allowed skew of " + maxFutureSkew));
+            violations.add(new Violation("occurredAt", "is in the future beyond the allowed skew of " + describe(maxFutureSkew)));
         } else if (event.occurredAt().isBefore(now.minus(horizon))) {
-            violations.add(new Violation("occurredAt", "is older than the ledger's horizon of " + horizon));
+            violations.add(new Violation("occurredAt", "is older than the ledger's horizon of " + describe(horizon)));
         }
         if (event.district() == null) {
             violations.add(new Violation("district", "is required"));
@@ -98,6 +98,17 @@ public final class EventRules {
             violations.add(new Violation("corrects", "an event cannot correct itself"));
         }
         return violations;
+    }
+
+    /** "3650 days" rather than "PT87600H": the reason is read by people. */
+    static String describe(final Duration duration) {
+        if (duration.toSeconds() % 86_400 == 0) {
+            return duration.toDays() + " days";
+        }
+        if (duration.toSeconds() % 60 == 0) {
+            return duration.toMinutes() + " minutes";
+        }
+        return duration.toString();
     }
 
     private static void checkProject(final List<Violation> violations, final ProjectRef project) {

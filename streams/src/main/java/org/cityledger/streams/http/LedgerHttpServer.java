@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,6 +57,10 @@ public final class LedgerHttpServer {
             config.routes.exception(QueryUnavailableException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))
                     .json(error(e.getMessage(), Map.of())));
+            // Javalin answers an unmatched path by throwing EndpointNotFound (a NotFoundResponse) and writes
+            // its own plain-text result, which the 404 error handler below would leave in place.
+            config.routes.exception(NotFoundResponse.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND)
+                    .json(error("no such resource: " + ctx.path(), Map.of())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error answering {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(error("internal error: " + e.getClass().getSimpleName(), Map.of()));

@@ -1,6 +1,7 @@
 package org.cityledger.streams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cityledger.streams.topology.LedgerDriver.header;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -9,23 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.LedgerEvent;
-import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
-import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.TestEvents;
-import org.cityledger.streams.state.TotalsStore;
+import org.cityledger.streams.state.DeadLetterPage;
 import org.cityledger.streams.totals.Totals;
 import org.cityledger.streams.totals.TotalsKey;
 import org.junit.jupiter.api.AfterEach;
@@ -35,39 +25,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LedgerTopologyTest {
 
-    private static final Instant NOW = Instant.parse("2022-03-01T00:00:00Z");
-
     @TempDir
     Path stateDir;
 
-    private final EventCodec codec = new EventCodec();
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, byte[]> events;
-    private TestOutputTopic<String, byte[]> deadLetters;
+    private LedgerDriver ledger;
 
     @BeforeEach
     void startDriver() {
-        final LedgerConfig config = LedgerConfig.defaults("unused:9092", stateDir);
-        final Properties props = config.streamsProperties();
-        driver = new TopologyTestDriver(LedgerTopology.build(config), props, NOW);
-        events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
+        ledger = new LedgerDriver(stateDir);
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
+        ledger.close();
     }
 
     private void publish(final LedgerEvent event) {
-        events.pipeInput(event.project().id(), codec.encode(event));
+        ledger.publish(event);
     }
 
     private Totals totals(final String key) {
-        // committed totals become visible at the ledger's next turn after the commit
-        driver.advanceWallClockTime(Duration.ofMillis(20));
-        final TotalsStore store = (TotalsStore) driver.getStateStore(LedgerTopology.TOTALS_STORE);
-        return store.committed(key).getOrDefault(key, Totals.EMPTY);
+        return ledger.totals(key);
     }
 
     private static Map<String, BigDecimal> money(final String currency, final String value) {
@@ -126,12 +104,12 @@ class LedgerTopologyTest {
     void shouldSendUnknownDistrictToDeadLettersWithReasonAndSource() {
         publish(TestEvents.signing("e1", "atlantis", "displays", "100.00", "CNY"));
 
-        final TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        final TestRecord<String, byte[]> dead = ledger.nextDeadLetter();
         assertThat(header(dead, DeadLetters.REASON)).isEqualTo("invalid: district: unknown district 'atlantis'");
         assertThat(header(dead, DeadLetters.EVENT_ID)).isEqualTo("e1");
         assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.EVENTS);
         assertThat(header(dead, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
-        assertThat(codec.decode(dead.value()).eventId()).isEqualTo("e1");
+        assertThat(LedgerDriver.decode(dead.value()).eventId()).isEqualTo("e1");
         assertThat(totals(TotalsKey.SUMMARY).isEmpty()).isTrue();
     }
 
@@ -139,16 +117,16 @@ class LedgerTopologyTest {
     void shouldSendUnknownSectorToDeadLetters() {
         publish(TestEvents.signing("e1", "kunshan", "shipbuilding", "100.00", "CNY"));
 
-        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON))
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON))
                 .isEqualTo("invalid: sector: unknown sector 'shipbuilding'");
     }
 
     @Test
     void shouldSendForeignBytesToDeadLettersAndKeepCounting() {
-        events.pipeInput("P-x", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8));
+        ledger.publishRaw("P-x", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8));
         publish(TestEvents.signing("e1", "kunshan", "displays", "100.00", "CNY"));
 
-        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON)).startsWith("unreadable: ");
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON)).startsWith("unreadable: ");
         assertThat(totals(TotalsKey.SUMMARY).signing().count()).isEqualTo(1);
     }
 
@@ -159,7 +137,7 @@ class LedgerTopologyTest {
         publish(event.toBuilder().source("file:resent.jsonl").build());
 
         assertThat(totals(TotalsKey.SUMMARY).signing().count()).isEqualTo(1);
-        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(ledger.noDeadLetters()).isTrue();
     }
 
     @Test
@@ -168,7 +146,7 @@ class LedgerTopologyTest {
         publish(event);
         publish(event.toBuilder().amount(Amount.of("200.00", "CNY")).build());
 
-        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON)).isEqualTo("conflicting duplicate");
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON)).isEqualTo("conflicting duplicate");
         assertThat(totals(TotalsKey.SUMMARY).signing().amounts().get("CNY")).isEqualByComparingTo("100.00");
     }
 
@@ -189,7 +167,7 @@ class LedgerTopologyTest {
     void shouldRefuseCorrectionOfUnknownEvent() {
         publish(TestEvents.signing("e2", "kunshan", "displays", "100.00", "CNY").toBuilder().corrects("nope").build());
 
-        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON))
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON))
                 .isEqualTo("invalid correction: corrects unknown event 'nope'");
     }
 
@@ -200,7 +178,7 @@ class LedgerTopologyTest {
         publish(original.toBuilder().eventId("fix1").amount(Amount.of("90.00", "CNY")).corrects("e1").build());
         publish(original.toBuilder().eventId("fix2").amount(Amount.of("95.00", "CNY")).corrects("e1").build());
 
-        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON))
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON))
                 .isEqualTo("invalid correction: event 'e1' is already corrected by 'fix1'");
         assertThat(totals(TotalsKey.SUMMARY).signing().amounts().get("CNY")).isEqualByComparingTo("90.00");
     }
@@ -208,14 +186,79 @@ class LedgerTopologyTest {
     @Test
     void shouldRefuseEventWhoseKeyIsNotItsProject() {
         final LedgerEvent event = TestEvents.signing("e1", "kunshan", "displays", "100.00", "CNY");
-        events.pipeInput("another-project", codec.encode(event));
+        ledger.publishRaw("another-project", LedgerDriver.encode(event));
 
-        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON))
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON))
                 .isEqualTo("invalid: key: must be the project id 'P-e1'");
     }
 
-    private static String header(final TestRecord<String, byte[]> record, final String name) {
-        final Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    @Test
+    void shouldCountOnlyEventsThatOccurredByTheAsOfInstant() {
+        final Instant day1 = Instant.parse("2022-02-10T01:00:00Z");
+        publish(at(TestEvents.signing("e1", "kunshan", "displays", "100.00", "CNY"), day1));
+        publish(at(TestEvents.signing("e2", "kunshan", "displays", "20.00", "CNY"), day1.plus(Duration.ofHours(5))));
+        publish(at(TestEvents.signing("e3", "kunshan", "displays", "3.00", "CNY"), day1.plus(Duration.ofDays(3))));
+
+        assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, day1.minusMillis(1)).isEmpty()).isTrue();
+        assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, day1).signing().amounts().get("CNY")).isEqualByComparingTo("100.00");
+        assertThat(ledger.totalsAsOf(TotalsKey.district("kunshan"), day1.plus(Duration.ofHours(6))).signing().count()).isEqualTo(2);
+        assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, day1.plus(Duration.ofDays(10))).signing().amounts().get("CNY"))
+                .isEqualByComparingTo("123.00");
+    }
+
+    @Test
+    void shouldPlaceALateEventWhereItOccurred() {
+        publish(at(TestEvents.signing("e2", "sip", "5g", "20.00", "CNY"), Instant.parse("2022-02-20T00:00:00Z")));
+        publish(at(TestEvents.signing("late", "sip", "5g", "5.00", "CNY"), Instant.parse("2022-02-01T00:00:00Z")));
+
+        assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, Instant.parse("2022-02-10T00:00:00Z")).signing().amounts().get("CNY"))
+                .isEqualByComparingTo("5.00");
+    }
+
+    @Test
+    void shouldApplyCorrectionsRetroactivelyInAsOfTotals() {
+        final Instant day = Instant.parse("2022-02-10T01:00:00Z");
+        final LedgerEvent original = at(TestEvents.signing("e1", "kunshan", "displays", "100.00", "CNY"), day);
+        publish(original);
+        publish(original.toBuilder().eventId("fix").amount(Amount.of("90.00", "CNY")).corrects("e1").build());
+
+        assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, day).signing().amounts().get("CNY")).isEqualByComparingTo("90.00");
+        assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, day).signing().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseEventsOlderThanTheHorizon() {
+        publish(at(TestEvents.signing("old", "kunshan", "displays", "1.00", "CNY"), Instant.parse("2001-01-01T00:00:00Z")));
+
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON))
+                .isEqualTo("invalid: occurredAt: is older than the ledger's horizon of 3650 days");
+    }
+
+    @Test
+    void shouldPageDeadLettersNewestFirst() {
+        for (int i = 0; i < 5; i++) {
+            publish(TestEvents.signing("bad" + i, "atlantis", "displays", "1.00", "CNY"));
+        }
+
+        final DeadLetterPage first = ledger.deadLetterPage(null, 3);
+        final DeadLetterPage second = ledger.deadLetterPage(first.items().get(2).sortKey(), 3);
+
+        assertThat(first.total()).isEqualTo(5);
+        assertThat(first.items()).extracting(item -> item.letter().eventId()).containsExactly("bad4", "bad3", "bad2");
+        assertThat(second.items()).extracting(item -> item.letter().eventId()).containsExactly("bad1", "bad0");
+        assertThat(first.items().get(0).letter().reason()).isEqualTo("invalid: district: unknown district 'atlantis'");
+    }
+
+    @Test
+    void shouldKeepTheOriginalBytesOfADeadLetter() {
+        final byte[] garbage = {1, 2, 3};
+        ledger.publishRaw("P-x", garbage);
+
+        assertThat(ledger.deadLetterPage(null, 1).items().get(0).letter().value()).isEqualTo(garbage);
+        assertThat(ledger.nextDeadLetter().value()).isEqualTo(garbage);
+    }
+
+    private static LedgerEvent at(final LedgerEvent event, final Instant occurredAt) {
+        return event.toBuilder().occurredAt(occurredAt).build();
     }
 }

@@ -1,0 +1,213 @@
+package org.cityledger.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.cityledger.broker.EmbeddedKafkaBroker;
+import org.cityledger.domain.Amount;
+import org.cityledger.domain.EventKind;
+import org.cityledger.domain.LedgerEvent;
+import org.cityledger.domain.ProjectRef;
+import org.cityledger.domain.Reference;
+import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.Topics;
+import org.cityledger.streams.query.AllPartitions;
+import org.cityledger.streams.query.PartialTotalsSource;
+import org.cityledger.streams.query.TotalsService;
+import org.cityledger.streams.totals.KindTotals;
+import org.cityledger.streams.totals.Totals;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once across a restart: the ledger is closed (without cleaning its state) while it is
+ * still working through the topic, started again on the same state, and re-deliveries follow.
+ * The totals must equal the distinct valid events, to the fen.
+ */
+class LedgerRestartIT {
+
+    private static final int EVENTS = 6_000;
+    private static final Instant BASE = Instant.parse("2022-02-10T01:30:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private EmbeddedKafkaBroker broker;
+    private final EventCodec codec = new EventCodec();
+
+    @BeforeEach
+    void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().build().start();
+        TopicSetup.ensureTopics(broker.bootstrapServers(), Topics.DEFAULT_PARTITIONS, (short) 1);
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void shouldCountEveryEventExactlyOnceAcrossARestart() throws Exception {
+        final SplittableRandom random = new SplittableRandom(7);
+        final List<LedgerEvent> originals = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            originals.add(event(random, i));
+        }
+        final Map<String, LedgerEvent> counted = new HashMap<>();
+        originals.forEach(e -> counted.put(e.eventId(), e));
+        final List<LedgerEvent> corrections = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i += 97) {
+            final LedgerEvent target = originals.get(i);
+            final LedgerEvent fix = target.toBuilder().eventId(target.eventId() + "-fix")
+                    .amount(new Amount(target.amount().value().add(BigDecimal.valueOf(1234, 2)), target.amount().currency()))
+                    .plannedWithinYear(target.plannedWithinYear())
+                    .corrects(target.eventId()).build();
+            corrections.add(fix);
+            counted.remove(target.eventId());
+            counted.put(fix.eventId(), fix);
+        }
+        final LedgerConfig config = LedgerConfig.defaults(broker.bootstrapServers(), stateDir).withHttpPort(0);
+
+        publish(originals);
+        publish(corrections);
+        try (LedgerNode first = new LedgerNode(config).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> eventsCounted(first) > EVENTS / 10);
+        }
+        try (LedgerNode second = new LedgerNode(config).start()) {
+            publish(originals.subList(0, EVENTS / 3));
+            publish(corrections.subList(0, corrections.size() / 2));
+            final Totals expected = oracle(counted.values());
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> eventsCounted(second) == expected.events());
+            publish(List.of(originals.get(1), corrections.get(0)));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(this::caughtUp);
+
+            final Totals actual = service(second).summary(null).totals();
+            assertThat(actual).isEqualTo(expected);
+            assertThat(service(second).check(null).mismatches()).isEmpty();
+        }
+    }
+
+    /** The ledger's committed input offsets have reached the end of every partition. */
+    private boolean caughtUp() throws Exception {
+        final Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            final Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(LedgerConfig.DEFAULT_APPLICATION_ID).partitionsToOffsetAndMetadata().get();
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < Topics.DEFAULT_PARTITIONS; p++) {
+                latest.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
+            }
+            final var ends = admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream().allMatch(end -> committed.containsKey(end.getKey())
+                    && committed.get(end.getKey()).offset() >= end.getValue().offset());
+        }
+    }
+
+    private static long eventsCounted(final LedgerNode node) {
+        try {
+            return service(node).summary(null).totals().events();
+        } catch (final RuntimeException notYet) {
+            return -1;
+        }
+    }
+
+    private static TotalsService service(final LedgerNode node) {
+        return new TotalsService(PartialTotalsSource.of(new AllPartitions(node.streams(), () -> Topics.DEFAULT_PARTITIONS)),
+                Clock.systemUTC(), Duration.ofDays(3650));
+    }
+
+    /** The totals of these events, summed naively: the independent answer. */
+    private static Totals oracle(final Iterable<LedgerEvent> events) {
+        final Map<EventKind, Long> counts = new HashMap<>();
+        final Map<EventKind, Map<String, BigDecimal>> amounts = new HashMap<>();
+        final Map<EventKind, Map<String, BigDecimal>> extras = new HashMap<>();
+        for (final LedgerEvent e : events) {
+            counts.merge(e.kind(), 1L, Long::sum);
+            amounts.computeIfAbsent(e.kind(), k -> new HashMap<>()).merge(e.amount().currency(), e.amount().value(), BigDecimal::add);
+            final Amount extra = e.kind() == EventKind.GROUNDBREAKING ? e.plannedWithinYear() : e.matching();
+            if (extra != null) {
+                extras.computeIfAbsent(e.kind(), k -> new HashMap<>()).merge(extra.currency(), extra.value(), BigDecimal::add);
+            }
+        }
+        final KindTotals[] kinds = new KindTotals[3];
+        for (final EventKind kind : EventKind.values()) {
+            kinds[kind.ordinal()] = new KindTotals(counts.getOrDefault(kind, 0L), amounts.getOrDefault(kind, Map.of()),
+                    extras.getOrDefault(kind, Map.of()));
+        }
+        return normalize(new Totals(kinds[0], kinds[1], kinds[2]));
+    }
+
+    private static Totals normalize(final Totals totals) {
+        return new Totals(scale(totals.signing()), scale(totals.groundbreaking()), scale(totals.funding()));
+    }
+
+    private static KindTotals scale(final KindTotals kind) {
+        final Map<String, BigDecimal> amounts = new HashMap<>();
+        kind.amounts().forEach((c, v) -> amounts.put(c, v.setScale(4)));
+        final Map<String, BigDecimal> extra = new HashMap<>();
+        kind.extra().forEach((c, v) -> extra.put(c, v.setScale(4)));
+        return new KindTotals(kind.count(), amounts, extra);
+    }
+
+    private LedgerEvent event(final SplittableRandom random, final int i) {
+        final EventKind kind = EventKind.values()[random.nextInt(3)];
+        final String district = Reference.DISTRICTS.get(random.nextInt(Reference.DISTRICTS.size())).code();
+        final String sector = Reference.SECTORS.get(random.nextInt(Reference.SECTORS.size())).code();
+        final String currency = random.nextInt(10) == 0 ? "USD" : "CNY";
+        final BigDecimal value = BigDecimal.valueOf(random.nextLong(1, 10_000_000_000L), 2);
+        final LedgerEvent.Builder builder = LedgerEvent.builder(kind).eventId("ev-" + i)
+                .occurredAt(BASE.plusSeconds(random.nextInt(86_400 * 30)))
+                .district(district).sector(sector)
+                .project(new ProjectRef("P-" + random.nextInt(500), "Project", "Company", "advanced-manufacturing"))
+                .amount(new Amount(value, currency));
+        if (kind == EventKind.GROUNDBREAKING) {
+            builder.plannedWithinYear(new Amount(value.divide(BigDecimal.valueOf(4), 2, java.math.RoundingMode.DOWN), currency));
+        } else if (kind == EventKind.FUNDING) {
+            builder.program("open-competition").matching(new Amount(value.multiply(BigDecimal.valueOf(2)), currency));
+        }
+        return builder.build();
+    }
+
+    private void publish(final List<LedgerEvent> events) throws Exception {
+        final Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            final List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (final LedgerEvent e : events) {
+                sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, e.project().id(), codec.encode(e))));
+            }
+            for (final Future<RecordMetadata> send : sends) {
+                send.get();
+            }
+        }
+    }
+}

@@ -1,0 +1,420 @@
+package org.cityledger.streams.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.cityledger.domain.EventKind;
+import org.cityledger.streams.query.DeadLetterService;
+import org.cityledger.streams.query.PartialTotalsSource;
+import org.cityledger.streams.query.QueryUnavailableException;
+import org.cityledger.streams.query.TotalsService;
+import org.cityledger.streams.state.DeadLetter;
+import org.cityledger.streams.state.DeadLetterPage;
+import org.cityledger.streams.totals.Contribution;
+import org.cityledger.streams.totals.MutableTotals;
+import org.cityledger.streams.totals.Totals;
+import org.cityledger.streams.totals.TotalsKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LedgerHttpServerTest {
+
+    private static final Instant NOW = Instant.parse("2022-03-01T00:00:00Z");
+    private static final Duration HORIZON = Duration.ofDays(3650);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final List<Instant> asOfs = new CopyOnWriteArrayList<>();
+    private final Map<String, Totals> data = ledger(
+            new Contribution(EventKind.SIGNING, "kunshan", "displays", "CNY", new BigDecimal("72000000000.0000"), null),
+            new Contribution(EventKind.SIGNING, "kunshan", "displays", "USD", new BigDecimal("1800000000.0000"), null),
+            new Contribution(EventKind.GROUNDBREAKING, "sip", "semiconductors", "CNY", new BigDecimal("4279000000.0000"),
+                    new BigDecimal("1479000000.0000")),
+            new Contribution(EventKind.FUNDING, "kunshan", "software", "CNY", new BigDecimal("123920000.5000"),
+                    new BigDecimal("103420000.0000")));
+    private final byte[] refused = {(byte) 0xC3, 0x01, 0x00, 0x7F, (byte) 0xFF};
+    private final List<DeadLetterPage.Item> deadLetters = List.of(
+            item(new DeadLetter(1_644_456_600_000L, "unknown district 'atlantis'", "ev-1", "ledger.events", 2, 41, "P-1", refused)),
+            item(new DeadLetter(1_644_456_660_000L, "not an Avro single-object encoded record (bad or missing header)", null,
+                    "ledger.events", 0, 7, null, "hello".getBytes(StandardCharsets.UTF_8))));
+
+    /** Replaced by a test to make the totals fail. */
+    private volatile PartialTotalsSource source = (prefix, asOf) -> {
+        asOfs.add(asOf);
+        return data.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    };
+
+    private Javalin app;
+    private String base;
+
+    private static DeadLetterPage.Item item(final DeadLetter letter) {
+        return new DeadLetterPage.Item(letter.sortKey(), letter);
+    }
+
+    private static Map<String, Totals> ledger(final Contribution... contributions) {
+        final Map<String, MutableTotals> slices = new HashMap<>();
+        for (final Contribution c : contributions) {
+            for (final String key : TotalsKey.slices(c.district(), c.sector())) {
+                slices.computeIfAbsent(key, k -> new MutableTotals()).apply(c, 1);
+            }
+        }
+        final Map<String, Totals> totals = new ConcurrentHashMap<>();
+        slices.forEach((key, mutable) -> totals.put(key, mutable.snapshot()));
+        return totals;
+    }
+
+    @BeforeEach
+    void startServer() {
+        final TotalsService totals = new TotalsService((prefix, asOf) -> source.totals(prefix, asOf),
+                Clock.fixed(NOW, ZoneOffset.UTC), HORIZON);
+        final DeadLetterService letters = new DeadLetterService((before, limit) -> List.of(new DeadLetterPage(deadLetters.size(),
+                deadLetters.stream().filter(i -> before == null || i.sortKey().compareTo(before) < 0)
+                        .sorted((a, b) -> b.sortKey().compareTo(a.sortKey())).limit(limit).toList())));
+        app = LedgerHttpServer.create(totals, letters);
+        app.start(0);
+        base = "http://localhost:" + app.port();
+    }
+
+    @AfterEach
+    void stopServer() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    private HttpResponse<String> get(final String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(final HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    private static String encode(final String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    // --- totals ---
+
+    @Test
+    void shouldAnswerTheSummaryWithAmountsAsTwoDecimalStrings() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/summary");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        final JsonNode body = json(response);
+        assertThat(body.get("signing").get("count").asLong()).isEqualTo(2);
+        assertThat(body.get("signing").get("amounts").get("CNY").isTextual()).isTrue();
+        assertThat(body.get("signing").get("amounts").get("CNY").asText()).isEqualTo("72000000000.00");
+        assertThat(body.get("signing").get("amounts").get("USD").asText()).isEqualTo("1800000000.00");
+        assertThat(body.get("funding").get("amounts").get("CNY").asText()).isEqualTo("123920000.50");
+        assertThat(body.get("events").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldShapeTheSummaryWithEveryKindAndItsSecondFigure() throws Exception {
+        final JsonNode body = json(get("/api/totals/summary"));
+
+        assertThat(fieldNames(body)).containsExactly("signing", "groundbreaking", "funding", "events");
+        assertThat(fieldNames(body.get("signing"))).containsExactly("count", "amounts");
+        assertThat(fieldNames(body.get("groundbreaking"))).containsExactly("count", "amounts", "plannedWithinYear");
+        assertThat(fieldNames(body.get("funding"))).containsExactly("count", "amounts", "matching");
+        assertThat(body.get("groundbreaking").get("plannedWithinYear").get("CNY").asText()).isEqualTo("1479000000.00");
+        assertThat(body.get("funding").get("matching").get("CNY").asText()).isEqualTo("103420000.00");
+    }
+
+    @Test
+    void shouldNeverWriteAmountsAsJsonNumbers() throws Exception {
+        final JsonNode body = json(get("/api/totals/summary"));
+        for (final String kind : List.of("signing", "groundbreaking", "funding")) {
+            body.get(kind).fields().forEachRemaining(figure -> {
+                if (!figure.getKey().equals("count")) {
+                    figure.getValue().elements().forEachRemaining(amount -> assertThat(amount.isTextual())
+                            .as("%s.%s is a string", kind, figure.getKey()).isTrue());
+                }
+            });
+        }
+    }
+
+    @Test
+    void shouldAnswerADistrict() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts/kunshan");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        final JsonNode body = json(response);
+        assertThat(body.get("district").asText()).isEqualTo("kunshan");
+        assertThat(body.has("sector")).isFalse();
+        assertThat(body.get("events").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldAnswerACell() throws Exception {
+        final JsonNode body = json(get("/api/totals/districts/kunshan/sectors/displays"));
+
+        assertThat(body.get("district").asText()).isEqualTo("kunshan");
+        assertThat(body.get("sector").asText()).isEqualTo("displays");
+        assertThat(body.get("signing").get("amounts").get("USD").asText()).isEqualTo("1800000000.00");
+    }
+
+    @Test
+    void shouldListEveryDistrictIncludingEmptyOnes() throws Exception {
+        final JsonNode body = json(get("/api/totals/districts"));
+
+        assertThat(body.isArray()).isTrue();
+        assertThat(body).hasSize(10);
+        assertThat(body.get(0).get("district").asText()).isEqualTo("zhangjiagang");
+        assertThat(body.get(0).get("events").asLong()).isZero();
+        assertThat(body.get(0).get("signing").get("amounts").isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldPassAsOfWithAnOffsetToTheSourceAsAnInstantAndEchoIt() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/summary?asOf=" + encode("2022-02-10T12:00:00+08:00"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(asOfs).containsExactly(Instant.parse("2022-02-10T04:00:00Z"));
+        assertThat(json(response).get("asOf").asText()).isEqualTo("2022-02-10T04:00:00Z");
+    }
+
+    @Test
+    void shouldAcceptAsOfAsAUtcInstant() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts/kunshan?asOf=2022-02-10T04:00:00Z");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(asOfs).containsExactly(Instant.parse("2022-02-10T04:00:00Z"));
+    }
+
+    @Test
+    void shouldNotEchoAsOfWhenAbsent() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/summary");
+
+        assertThat(json(response).has("asOf")).isFalse();
+        assertThat(asOfs).containsExactly((Instant) null);
+    }
+
+    @Test
+    void shouldRefuseAnUnreadableAsOf() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/summary?asOf=yesterday");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        final JsonNode body = json(response);
+        assertThat(body.get("error").asText())
+                .isEqualTo("asOf: must be an ISO-8601 instant such as 2022-02-10T12:00:00+08:00, got 'yesterday'");
+        assertThat(body.get("field").asText()).isEqualTo("asOf");
+        assertThat(asOfs).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer422ForAsOfBeyondTheHorizon() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/summary?asOf=2000-01-01T00:00:00Z");
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        final JsonNode body = json(response);
+        assertThat(body.get("error").asText()).contains("reach back to 2012-03-03T00:00:00Z");
+        assertThat(body.get("field").asText()).isEqualTo("asOf");
+    }
+
+    @Test
+    void shouldAnswer404ForAnUnknownDistrict() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts/atlantis");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(JSON.readValue(response.body(), Map.class))
+                .isEqualTo(Map.of("error", "unknown district 'atlantis'", "field", "district", "code", "atlantis"));
+    }
+
+    @Test
+    void shouldAnswer404ForAnUnknownSectorOfACell() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts/kunshan/sectors/mining");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        final JsonNode body = json(response);
+        assertThat(body.get("field").asText()).isEqualTo("sector");
+        assertThat(body.get("code").asText()).isEqualTo("mining");
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhileTheLedgerIsUnavailable() throws Exception {
+        source = (prefix, asOf) -> {
+            throw new QueryUnavailableException("partition 3 is not available");
+        };
+
+        final HttpResponse<String> response = get("/api/totals/summary");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(json(response).get("error").asText()).isEqualTo("partition 3 is not available");
+    }
+
+    @Test
+    void shouldAnswer404WithJsonForAnUnknownPath() throws Exception {
+        final HttpResponse<String> response = get("/api/nothing-here");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(JSON.readValue(response.body(), Map.class)).isEqualTo(Map.of("error", "no such resource: /api/nothing-here"));
+    }
+
+    @Test
+    void shouldAnswer404WithTheSameJsonForAnUnknownPathWhenTheClientAcceptsJson() throws Exception {
+        final HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/nothing-here"))
+                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(JSON.readValue(response.body(), Map.class)).isEqualTo(Map.of("error", "no such resource: /api/nothing-here"));
+    }
+
+    @Test
+    void shouldAnswer500WithJsonForAnUnexpectedError() throws Exception {
+        source = (prefix, asOf) -> {
+            throw new IllegalStateException("boom");
+        };
+
+        final HttpResponse<String> response = get("/api/totals/summary");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(json(response).get("error").asText()).isEqualTo("internal error: IllegalStateException");
+    }
+
+    // --- invariant ---
+
+    @Test
+    void shouldReportTheInvariantHolding() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/check");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        final JsonNode body = json(response);
+        assertThat(body.get("holds").asBoolean()).isTrue();
+        assertThat(body.get("figuresChecked").asInt()).isEqualTo(9);
+        assertThat(body.get("mismatches").isArray()).isTrue();
+        assertThat(body.get("mismatches")).isEmpty();
+    }
+
+    @Test
+    void shouldReportAMismatchByFigure() throws Exception {
+        data.remove("X|kunshan|software");
+
+        final JsonNode body = json(get("/api/totals/check"));
+
+        assertThat(body.get("holds").asBoolean()).isFalse();
+        final JsonNode first = body.get("mismatches").get(0);
+        assertThat(first.get("figure").asText()).isEqualTo("funding.amounts.CNY");
+        assertThat(first.get("summary").asText()).isEqualTo("123920000.5000");
+        assertThat(first.get("cells").asText()).isEqualTo("0");
+    }
+
+    // --- dead letters ---
+
+    @Test
+    void shouldListDeadLettersNewestFirstWithReasonSourceAndBytes() throws Exception {
+        final HttpResponse<String> response = get("/api/dead-letters");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        final JsonNode body = json(response);
+        assertThat(body.get("total").asLong()).isEqualTo(2);
+        assertThat(body.get("items")).hasSize(2);
+        assertThat(body.get("nextCursor").isNull()).isTrue();
+        final JsonNode older = body.get("items").get(1);
+        assertThat(older.get("rejectedAt").asText()).isEqualTo("2022-02-10T01:30:00Z");
+        assertThat(older.get("reason").asText()).isEqualTo("unknown district 'atlantis'");
+        assertThat(older.get("eventId").asText()).isEqualTo("ev-1");
+        assertThat(older.get("source").get("topic").asText()).isEqualTo("ledger.events");
+        assertThat(older.get("source").get("partition").asInt()).isEqualTo(2);
+        assertThat(older.get("source").get("offset").asLong()).isEqualTo(41);
+        assertThat(older.get("key").asText()).isEqualTo("P-1");
+        assertThat(Base64.getDecoder().decode(older.get("valueBase64").asText())).isEqualTo(refused);
+        assertThat(body.get("items").get(0).get("eventId").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldFollowTheNextCursorOfTheDeadLetters() throws Exception {
+        final JsonNode first = json(get("/api/dead-letters?limit=1"));
+        assertThat(first.get("items")).hasSize(1);
+        assertThat(first.get("nextCursor").isTextual()).isTrue();
+
+        final JsonNode second = json(get("/api/dead-letters?limit=1&cursor=" + encode(first.get("nextCursor").asText())));
+
+        assertThat(second.get("items")).hasSize(1);
+        assertThat(second.get("items").get(0).get("reason").asText()).isEqualTo("unknown district 'atlantis'");
+        assertThat(second.get("nextCursor").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseANonNumericLimit() throws Exception {
+        final HttpResponse<String> response = get("/api/dead-letters?limit=abc");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        final JsonNode body = json(response);
+        assertThat(body.get("field").asText()).isEqualTo("limit");
+        assertThat(body.get("error").asText()).isEqualTo("limit: must be a whole number, got 'abc'");
+    }
+
+    @Test
+    void shouldRefuseALimitOutOfRange() throws Exception {
+        final HttpResponse<String> response = get("/api/dead-letters?limit=501");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("limit");
+    }
+
+    @Test
+    void shouldRefuseAGarbageCursor() throws Exception {
+        final HttpResponse<String> response = get("/api/dead-letters?cursor=" + encode("not a cursor!"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("cursor");
+    }
+
+    // --- reference ---
+
+    @Test
+    void shouldListTheDistrictCodesWithTheirNames() throws Exception {
+        final HttpResponse<String> response = get("/api/reference/districts");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        final JsonNode body = json(response);
+        assertThat(body).hasSize(10);
+        body.forEach(code -> assertThat(fieldNames(code)).containsExactly("code", "nameZh", "nameEn"));
+        assertThat(body.get(3).get("code").asText()).isEqualTo("kunshan");
+        assertThat(body.get(3).get("nameZh").asText()).isEqualTo("昆山市");
+        assertThat(body.get(3).get("nameEn").asText()).isEqualTo("Kunshan");
+    }
+
+    @Test
+    void shouldListTheSectorCodes() throws Exception {
+        final JsonNode body = json(get("/api/reference/sectors"));
+
+        assertThat(body).hasSize(8);
+        assertThat(body.get(0).get("code").asText()).isEqualTo("5g");
+    }
+
+    private static List<String> fieldNames(final JsonNode node) {
+        final List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
