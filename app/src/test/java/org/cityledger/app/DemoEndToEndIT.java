@@ -16,10 +16,17 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.cityledger.broker.EmbeddedKafkaBroker;
+import org.cityledger.domain.LedgerEvent;
 import org.cityledger.producers.DemoDataSet;
 import org.cityledger.producers.LedgerPublisher;
 import org.cityledger.producers.ProgressListener;
+import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.LedgerNode;
@@ -114,6 +121,46 @@ class DemoEndToEndIT {
         assertThat(cell.path("district").asText()).isEqualTo("kunshan");
         assertThat(cell.path("sector").asText()).isEqualTo("displays");
         assertThat(cell.path("signing").path("amounts").path("USD").asText()).isEqualTo("1800000000.00");
+    }
+
+    @Test
+    void shouldHoldTheInvariantOnTheDemoData() throws Exception {
+        final JsonNode check = get("/api/totals/check");
+
+        assertThat(check.path("holds").asBoolean()).isTrue();
+        assertThat(check.path("figuresChecked").asInt()).isPositive();
+    }
+
+    @Test
+    void shouldShowOnlyTheFiscalSupportAsOfNewYear2022() throws Exception {
+        final JsonNode summary = get("/api/totals/summary?asOf=2022-01-01T00:00:00%2B08:00");
+
+        assertThat(summary.path("signing").path("count").asInt()).isZero();
+        assertThat(summary.path("funding").path("amounts").path("CNY").asText()).isEqualTo("2400000000.00");
+    }
+
+    @Test
+    void shouldShowTheSigningsButNoGroundbreakingAsOfFiftyMinutesIntoTheConference() throws Exception {
+        final JsonNode summary = get("/api/totals/summary?asOf=2022-02-10T10:20:00%2B08:00");
+
+        assertThat(summary.path("signing").path("count").asInt()).isEqualTo(81);
+        assertThat(summary.path("groundbreaking").path("count").asInt()).isZero();
+    }
+
+    @Test
+    void shouldListARefusedRecordWithItsReasonInTheDeadLetters() throws Exception {
+        final LedgerEvent bad = DemoDataSet.events().get(0).toBuilder().eventId("bad-district").district("atlantis").build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.EVENTS, bad.project().id(), new EventCodec().encode(bad))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> get("/api/dead-letters").path("total").asInt() >= 1);
+        final JsonNode newest = get("/api/dead-letters?limit=1").path("items").get(0);
+        assertThat(newest.path("eventId").asText()).isEqualTo("bad-district");
+        assertThat(newest.path("reason").asText()).isEqualTo("invalid: district: unknown district 'atlantis'");
+        assertThat(newest.path("source").path("topic").asText()).isEqualTo(Topics.EVENTS);
     }
 
     /** Every figure of a totals object as "kind.field.currency" → value (and "kind.count"). */
