@@ -38,23 +38,27 @@ final class LedgerRuntime implements AutoCloseable {
         EmbeddedKafkaBroker broker = null;
         Path tempStateDir = null;
         try {
+            if (options.instance < 1) {
+                throw new IllegalArgumentException("--instance: must be 1 or more, got " + options.instance);
+            }
             final String bootstrap;
-            if (options.bootstrapServers == null) {
+            if (options.startsEmbeddedBroker()) {
                 broker = EmbeddedKafkaBroker.builder().port(options.brokerPort).numPartitions(options.partitions).build().start();
                 bootstrap = broker.bootstrapServers();
             } else {
-                bootstrap = options.bootstrapServers;
+                bootstrap = options.bootstrap();
             }
             TopicSetup.ensureTopics(bootstrap, options.partitions, options.replicationFactor);
             final Path stateDir;
             if (options.stateDir == null) {
-                tempStateDir = Files.createTempDirectory("ledger-state-");
+                tempStateDir = Files.createTempDirectory("ledger-state-" + options.instance + "-");
                 stateDir = tempStateDir;
             } else {
                 stateDir = options.stateDir;
             }
-            final LedgerConfig config = new LedgerConfig(options.applicationId, bootstrap, stateDir, options.httpPort,
-                    options.commitInterval, options.replicationFactor, 0, EventRules.DEFAULT_FUTURE_SKEW, options.horizon);
+            final LedgerConfig config = new LedgerConfig(options.applicationId, bootstrap, stateDir, options.advertisedHost,
+                    options.resolvedHttpPort(), options.commitInterval, options.replicationFactor, options.standbyReplicas,
+                    EventRules.DEFAULT_FUTURE_SKEW, options.horizon);
             final LedgerNode node = new LedgerNode(config).start();
             if (!node.awaitRunning(Duration.ofSeconds(120))) {
                 node.close();

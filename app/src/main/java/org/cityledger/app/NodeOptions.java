@@ -2,10 +2,26 @@ package org.cityledger.app;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.cityledger.streams.LedgerConfig;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run a ledger node. */
 final class NodeOptions {
+
+    /** The HTTP port: given, or derived from the instance number. */
+    int resolvedHttpPort() {
+        return httpPort != null ? httpPort : LedgerConfig.DEFAULT_HTTP_PORT + instance - 1;
+    }
+
+    /** Instances after the first join the first one's broker rather than starting their own. */
+    boolean startsEmbeddedBroker() {
+        return bootstrapServers == null && instance == 1;
+    }
+
+    String bootstrap() {
+        return bootstrapServers != null ? bootstrapServers : "localhost:" + brokerPort;
+    }
+
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Use this Kafka cluster instead of starting an embedded broker.")
@@ -15,9 +31,24 @@ final class NodeOptions {
             description = "Port of the embedded broker (default: ${DEFAULT-VALUE}). Ignored with --bootstrap-servers.")
     int brokerPort;
 
-    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
-            description = "Port of the HTTP query API (default: ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of the HTTP query API (default: 8080 for instance 1, 8081 for instance 2, ...).")
+    Integer httpPort;
+
+    @Option(names = "--instance", defaultValue = "1", paramLabel = "N",
+            description = {"Which instance on this machine: 1 (default) starts the embedded broker unless",
+                "--bootstrap-servers is given; 2, 3, ... join the cluster at localhost:--broker-port, serve",
+                "HTTP on 8080+N-1 and keep their own state, so three nodes run with three commands."})
+    int instance;
+
+    @Option(names = "--advertised-host", defaultValue = "localhost", paramLabel = "HOST",
+            description = "Host name other ledger instances reach this one's HTTP API at (default: ${DEFAULT-VALUE}).")
+    String advertisedHost;
+
+    @Option(names = "--standby-replicas", defaultValue = "1", paramLabel = "N",
+            description = {"Warm copies of each partition's state on other instances, used while the active copy",
+                "is unavailable (queries with ?maxLag=) and for fast fail-over (default: ${DEFAULT-VALUE})."})
+    int standbyReplicas;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the node keeps its local state (default: a fresh temporary directory).")

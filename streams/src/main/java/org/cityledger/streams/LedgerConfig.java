@@ -18,6 +18,7 @@ import org.cityledger.domain.EventRules;
  * @param applicationId       Kafka Streams application id: names the consumer group and internal topics
  * @param bootstrapServers    Kafka cluster to use
  * @param stateDir            where this node keeps its local state stores
+ * @param advertisedHost      host name other ledger instances reach this one's HTTP API at
  * @param httpPort            port of the query API (0 picks a free one, for tests)
  * @param commitInterval      how often the ledger commits; totals become visible to queries at each commit
  * @param replicationFactor   replication of the ledger's internal topics (1 on the embedded broker)
@@ -30,6 +31,7 @@ public record LedgerConfig(
         String applicationId,
         String bootstrapServers,
         Path stateDir,
+        String advertisedHost,
         int httpPort,
         Duration commitInterval,
         int replicationFactor,
@@ -46,6 +48,7 @@ public record LedgerConfig(
         requireText(applicationId, "applicationId");
         requireText(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(stateDir, "stateDir");
+        requireText(advertisedHost, "advertisedHost");
         if (httpPort < 0 || httpPort > 65_535) {
             throw new IllegalArgumentException("httpPort: must be between 0 and 65535, got " + httpPort);
         }
@@ -64,12 +67,22 @@ public record LedgerConfig(
     }
 
     /**
-     * Defaults for a single node: commit every 100 ms, replication 1, no standbys, 5 minutes of
-     * clock skew, a horizon of ten years.
+     * Defaults: commit every 100 ms, replication 1, one standby (used as soon as a second instance
+     * joins), 5 minutes of clock skew, a horizon of ten years, advertised as localhost.
      */
     public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
-        return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, DEFAULT_HTTP_PORT,
-                Duration.ofMillis(100), 1, 0, EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON);
+        return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, "localhost", DEFAULT_HTTP_PORT,
+                Duration.ofMillis(100), 1, 1, EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON);
+    }
+
+    public LedgerConfig withStateDir(final Path dir) {
+        return new LedgerConfig(applicationId, bootstrapServers, dir, advertisedHost, httpPort, commitInterval,
+                replicationFactor, standbyReplicas, maxFutureSkew, horizon);
+    }
+
+    public LedgerConfig withStandbyReplicas(final int replicas) {
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
+                replicationFactor, replicas, maxFutureSkew, horizon);
     }
 
     public EventRules eventRules() {
@@ -77,22 +90,22 @@ public record LedgerConfig(
     }
 
     public LedgerConfig withHorizon(final Duration value) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, httpPort, commitInterval, replicationFactor,
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
                 standbyReplicas, maxFutureSkew, value);
     }
 
     public LedgerConfig withHttpPort(final int port) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, port, commitInterval, replicationFactor,
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, port, commitInterval, replicationFactor,
                 standbyReplicas, maxFutureSkew, horizon);
     }
 
     public LedgerConfig withApplicationId(final String id) {
-        return new LedgerConfig(id, bootstrapServers, stateDir, httpPort, commitInterval, replicationFactor,
+        return new LedgerConfig(id, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
                 standbyReplicas, maxFutureSkew, horizon);
     }
 
     public LedgerConfig withCommitInterval(final Duration interval) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, httpPort, interval, replicationFactor,
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, interval, replicationFactor,
                 standbyReplicas, maxFutureSkew, horizon);
     }
 
@@ -108,7 +121,7 @@ public record LedgerConfig(
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + httpPort);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost + ":" + httpPort);
         // the ledger has no global stores; opting in now silences Kafka's deprecation warning at start
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // larger fetches and batches: the ledger is throughput-bound on small records

@@ -1,9 +1,13 @@
 package org.cityledger.streams;
 
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,32 +16,42 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.cityledger.streams.http.ApiMetrics;
+import org.cityledger.streams.http.HttpPeers;
 import org.cityledger.streams.http.LedgerHttpServer;
-import org.cityledger.streams.query.AllPartitions;
 import org.cityledger.streams.query.DeadLetterService;
+import org.cityledger.streams.query.LocalPartials;
 import org.cityledger.streams.query.PartialTotalsSource;
+import org.cityledger.streams.query.Router;
+import org.cityledger.streams.query.StreamsCluster;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running ledger node: the topology on Kafka Streams and the HTTP API over its stores. The
- * topics must exist ({@link TopicSetup}). Closing stops HTTP first, then Streams, so no request is
- * answered from a closing store.
+ * One running ledger node: the topology on Kafka Streams and the HTTP API over its stores and, via
+ * the {@link Router}, over its peers'. The topics must exist ({@link TopicSetup}). Closing stops
+ * HTTP first, then Streams, so no request is answered from a closing store.
  */
 public final class LedgerNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
+    /** How long a fan-out waits for a peer before treating its partitions as unavailable. */
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
 
     private final LedgerConfig config;
     private final KafkaStreams streams;
     private final Javalin http;
+    private final TotalsService totals;
+    private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch failed = new CountDownLatch(1);
     private volatile Throwable failure;
 
-    public LedgerNode(final LedgerConfig config) {
-        this.config = config;
+    public LedgerNode(final LedgerConfig requested) {
+        // other instances must know our port before Streams starts, so "any free port" is chosen now
+        this.config = requested.httpPort() == 0 ? requested.withHttpPort(freePort()) : requested;
         final int partitions;
         final Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -45,6 +59,11 @@ public final class LedgerNode implements AutoCloseable {
             partitions = TopicSetup.partitionCount(admin);
         }
         this.streams = new KafkaStreams(LedgerTopology.build(config), config.streamsProperties());
+        this.streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
         this.streams.setUncaughtExceptionHandler(e -> {
             // bad input never gets here (it is dead-lettered); this is a bug or a lost cluster: stop loudly
             LOG.error("Ledger stream thread failed; shutting the node down", e);
@@ -52,29 +71,27 @@ public final class LedgerNode implements AutoCloseable {
             failed.countDown();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        final AllPartitions all = new AllPartitions(streams, () -> partitions);
+        final HostInfo self = new HostInfo(config.advertisedHost(), config.httpPort());
+        final LocalPartials local = new LocalPartials(streams, Router.hostId(self));
+        final ApiMetrics metrics = new ApiMetrics(() -> streams);
+        final Router router = new Router(new StreamsCluster(streams), self, local, new HttpPeers(PEER_TIMEOUT), partitions,
+                PEER_TIMEOUT, route -> metrics.recordQuery(route.name().toLowerCase(Locale.ROOT)));
+        this.totals = new TotalsService(PartialTotalsSource.of(router), Clock.systemUTC(), config.horizon());
         this.http = LedgerHttpServer.create(
-                new TotalsService(PartialTotalsSource.of(all), Clock.systemUTC(), config.horizon()),
-                DeadLetterService.of(all));
+                new LedgerHttpServer.Services(totals, DeadLetterService.of(router), router, local, metrics));
     }
 
     public LedgerNode start() {
         streams.start();
         http.start(config.httpPort());
-        LOG.info("Ledger node {} serving http://localhost:{}/api/totals/summary", config.applicationId(), http.port());
+        LOG.info("Ledger node {} ({}:{}) serving http://localhost:{}/api/totals/summary", config.applicationId(),
+                config.advertisedHost(), config.httpPort(), http.port());
         return this;
     }
 
-    /** Blocks until every task is running (restored and processing) or the timeout passes. */
+    /** Blocks until the node has been running (restored and processing) once, or the timeout passes. */
     public boolean awaitRunning(final Duration timeout) throws InterruptedException {
-        final Instant deadline = Instant.now().plus(timeout);
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (Instant.now().isAfter(deadline) || failed.getCount() == 0) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        return true;
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Blocks until the node fails; returns the failure. For the launcher's foreground mode. */
@@ -85,6 +102,15 @@ public final class LedgerNode implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    public LedgerConfig config() {
+        return config;
+    }
+
+    /** The totals as this node answers them over HTTP, for in-process callers (tests, the benchmark). */
+    public TotalsService totals() {
+        return totals;
     }
 
     public KafkaStreams streams() {
@@ -98,6 +124,14 @@ public final class LedgerNode implements AutoCloseable {
         // Leaving the group hands this node's partitions over at once instead of after the session timeout.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
-        LOG.info("Ledger node {} stopped", config.applicationId());
+        LOG.info("Ledger node {} ({}:{}) stopped", config.applicationId(), config.advertisedHost(), config.httpPort());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("no free port for the HTTP API", e);
+        }
     }
 }

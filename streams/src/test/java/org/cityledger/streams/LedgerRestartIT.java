@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,9 +33,7 @@ import org.cityledger.domain.ProjectRef;
 import org.cityledger.domain.Reference;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
-import org.cityledger.streams.query.AllPartitions;
-import org.cityledger.streams.query.PartialTotalsSource;
-import org.cityledger.streams.query.TotalsService;
+import org.cityledger.streams.query.Ask;
 import org.cityledger.streams.totals.KindTotals;
 import org.cityledger.streams.totals.Totals;
 import org.junit.jupiter.api.AfterEach;
@@ -107,9 +104,9 @@ class LedgerRestartIT {
             publish(List.of(originals.get(1), corrections.get(0)));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(this::caughtUp);
 
-            final Totals actual = service(second).summary(null).totals();
+            final Totals actual = second.totals().summary(Ask.NOW).value().totals();
             assertThat(actual).isEqualTo(expected);
-            assertThat(service(second).check(null).mismatches()).isEmpty();
+            assertThat(second.totals().check(Ask.NOW).value().mismatches()).isEmpty();
         }
     }
 
@@ -132,16 +129,12 @@ class LedgerRestartIT {
 
     private static long eventsCounted(final LedgerNode node) {
         try {
-            return service(node).summary(null).totals().events();
+            return node.totals().summary(Ask.NOW).value().totals().events();
         } catch (final RuntimeException notYet) {
             return -1;
         }
     }
 
-    private static TotalsService service(final LedgerNode node) {
-        return new TotalsService(PartialTotalsSource.of(new AllPartitions(node.streams(), () -> Topics.DEFAULT_PARTITIONS)),
-                Clock.systemUTC(), Duration.ofDays(3650));
-    }
 
     /** The totals of these events, summed naively: the independent answer. */
     private static Totals oracle(final Iterable<LedgerEvent> events) {

@@ -11,7 +11,9 @@ import java.util.Map;
 import org.cityledger.streams.query.AsOfOutOfRangeException;
 import org.cityledger.streams.query.BadQueryException;
 import org.cityledger.streams.query.DeadLetterService;
+import org.cityledger.streams.query.LocalPartials;
 import org.cityledger.streams.query.QueryUnavailableException;
+import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.query.UnknownCodeException;
 import org.slf4j.Logger;
@@ -31,13 +33,27 @@ public final class LedgerHttpServer {
     private LedgerHttpServer() {
     }
 
+    /**
+     * What the API serves. {@code router} and {@code local} may be null (tests of the public API
+     * alone): then the cluster endpoints are not served.
+     */
+    public record Services(TotalsService totals, DeadLetterService deadLetters, Router router, LocalPartials local,
+                           ApiMetrics metrics) {
+    }
+
     public static Javalin create(final TotalsService totals, final DeadLetterService deadLetters) {
-        final TotalsController controller = new TotalsController(totals);
-        final DeadLetterController deadLetterController = new DeadLetterController(deadLetters);
+        return create(new Services(totals, deadLetters, null, null, new ApiMetrics(() -> null)));
+    }
+
+    public static Javalin create(final Services services) {
+        final TotalsController controller = new TotalsController(services.totals());
+        final DeadLetterController deadLetterController = new DeadLetterController(services.deadLetters());
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            ApiDocs.register(config);
+            ApiMetrics.register(config, services.metrics());
             config.routes.get("/api/totals/summary", controller::summary);
             config.routes.get("/api/totals/districts", controller::districts);
             config.routes.get("/api/totals/districts/{district}", controller::district);
@@ -46,6 +62,17 @@ public final class LedgerHttpServer {
             config.routes.get("/api/totals/sectors/{sector}", controller::sector);
             config.routes.get("/api/totals/check", controller::check);
             config.routes.get("/api/dead-letters", deadLetterController::page);
+            if (services.router() != null) {
+                final AuditController audit = new AuditController(services.router());
+                config.routes.get("/api/projects/{project}/events/{event}", audit::event);
+                config.routes.get("/api/instances", audit::instances);
+            }
+            if (services.local() != null) {
+                final InternalController internal = new InternalController(services.local());
+                config.routes.get(InternalController.PARTIALS, internal::partials);
+                config.routes.get(InternalController.EVENTS, internal::event);
+                config.routes.get(InternalController.INSTANCE, internal::instance);
+            }
             config.routes.get("/api/reference/districts", controller::districtCodes);
             config.routes.get("/api/reference/sectors", controller::sectorCodes);
             config.routes.exception(UnknownCodeException.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND)

@@ -1,20 +1,32 @@
 package org.cityledger.streams.http;
 
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cityledger.domain.Reference;
+import org.cityledger.streams.query.Answer;
+import org.cityledger.streams.query.Ask;
 import org.cityledger.streams.query.BadQueryException;
 import org.cityledger.streams.query.InvariantReport;
+import org.cityledger.streams.query.Provenance;
 import org.cityledger.streams.query.Slice;
 import org.cityledger.streams.query.TotalsService;
 
 /** HTTP in, JSON out; every question is the service's. */
 final class TotalsController {
+
+    /** Which instances answered, how far the stalest standby lagged, and whether any part was read from one. */
+    static final String INSTANCE_HEADER = "X-Ledger-Instance";
+    static final String LAG_HEADER = "X-Ledger-Lag";
+    static final String STALE_HEADER = "X-Ledger-Stale";
+    /** Collections are JSON arrays; the cursor of their next page travels in this header. */
+    static final String NEXT_CURSOR_HEADER = "X-Next-Cursor";
 
     private final TotalsService service;
 
@@ -23,45 +35,46 @@ final class TotalsController {
     }
 
     void summary(final Context ctx) {
-        final Instant asOf = asOf(ctx);
-        ctx.json(TotalsJson.of(service.summary(asOf), asOf));
+        final Ask ask = ask(ctx);
+        single(ctx, service.summary(ask), ask);
     }
 
     void districts(final Context ctx) {
-        final Instant asOf = asOf(ctx);
-        ctx.json(list(service.districts(asOf), asOf));
+        final Ask ask = ask(ctx);
+        list(ctx, service.districts(ask), ask, Slice::district);
     }
 
     void district(final Context ctx) {
-        final Instant asOf = asOf(ctx);
-        ctx.json(TotalsJson.of(service.district(ctx.pathParam("district"), asOf), asOf));
+        final Ask ask = ask(ctx);
+        single(ctx, service.district(ctx.pathParam("district"), ask), ask);
     }
 
     void sectors(final Context ctx) {
-        final Instant asOf = asOf(ctx);
-        ctx.json(list(service.sectors(asOf), asOf));
+        final Ask ask = ask(ctx);
+        list(ctx, service.sectors(ask), ask, Slice::sector);
     }
 
     void sector(final Context ctx) {
-        final Instant asOf = asOf(ctx);
-        ctx.json(TotalsJson.of(service.sector(ctx.pathParam("sector"), asOf), asOf));
+        final Ask ask = ask(ctx);
+        single(ctx, service.sector(ctx.pathParam("sector"), ask), ask);
     }
 
     void cell(final Context ctx) {
-        final Instant asOf = asOf(ctx);
-        ctx.json(TotalsJson.of(service.cell(ctx.pathParam("district"), ctx.pathParam("sector"), asOf), asOf));
+        final Ask ask = ask(ctx);
+        single(ctx, service.cell(ctx.pathParam("district"), ctx.pathParam("sector"), ask), ask);
     }
 
     void check(final Context ctx) {
-        final Instant asOf = asOf(ctx);
-        final InvariantReport report = service.check(asOf);
+        final Ask ask = ask(ctx);
+        final Answer<InvariantReport> answer = service.check(ask);
+        provenance(ctx, answer.provenance());
         final Map<String, Object> json = new LinkedHashMap<>();
-        if (asOf != null) {
-            json.put("asOf", asOf.toString());
+        if (ask.asOf() != null) {
+            json.put("asOf", ask.asOf().toString());
         }
-        json.put("holds", report.holds());
-        json.put("figuresChecked", report.figuresChecked());
-        json.put("mismatches", report.mismatches());
+        json.put("holds", answer.value().holds());
+        json.put("figuresChecked", answer.value().figuresChecked());
+        json.put("mismatches", answer.value().mismatches());
         ctx.json(json);
     }
 
@@ -73,13 +86,70 @@ final class TotalsController {
         ctx.json(codes(Reference.SECTORS));
     }
 
-    private static List<Map<String, Object>> list(final List<Slice> slices, final Instant asOf) {
-        return slices.stream().map(slice -> TotalsJson.of(slice, asOf)).toList();
+    private static void single(final Context ctx, final Answer<Slice> answer, final Ask ask) {
+        provenance(ctx, answer.provenance());
+        ctx.json(TotalsJson.of(answer.value(), ask.asOf()));
     }
 
-    /** {@code ?asOf=} as an ISO-8601 instant, with or without an offset; absent means now. */
-    static Instant asOf(final Context ctx) {
-        final String value = ctx.queryParam("asOf");
+    /** A collection, paged by {@code ?limit=&cursor=} when asked; the cursor is the last code served. */
+    private static void list(final Context ctx, final Answer<List<Slice>> answer, final Ask ask,
+                             final java.util.function.Function<Slice, String> code) {
+        provenance(ctx, answer.provenance());
+        List<Slice> slices = answer.value();
+        final String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !cursor.isBlank()) {
+            final String after = decodeCursor(cursor);
+            final int at = slices.stream().map(code).toList().indexOf(after);
+            if (at < 0) {
+                throw new BadQueryException("cursor", "not a cursor this API returned");
+            }
+            slices = slices.subList(at + 1, slices.size());
+        }
+        final Integer limit = limit(ctx);
+        if (limit != null && slices.size() > limit) {
+            slices = slices.subList(0, limit);
+            ctx.header(NEXT_CURSOR_HEADER, Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(code.apply(slices.get(limit - 1)).getBytes(StandardCharsets.UTF_8)));
+        }
+        ctx.json(slices.stream().map(slice -> TotalsJson.of(slice, ask.asOf())).toList());
+    }
+
+    private static void provenance(final Context ctx, final Provenance provenance) {
+        ctx.header(INSTANCE_HEADER, String.join(",", provenance.instances()));
+        ctx.header(LAG_HEADER, Long.toString(provenance.maxLag()));
+        ctx.header(STALE_HEADER, Boolean.toString(provenance.stale()));
+    }
+
+    private static String decodeCursor(final String cursor) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (final IllegalArgumentException e) {
+            throw new BadQueryException("cursor", "not a cursor this API returned");
+        }
+    }
+
+    private static Integer limit(final Context ctx) {
+        final String value = ctx.queryParam("limit");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            final int limit = Integer.parseInt(value);
+            if (limit < 1) {
+                throw new BadQueryException("limit", "must be at least 1, got " + limit);
+            }
+            return limit;
+        } catch (final NumberFormatException e) {
+            throw new BadQueryException("limit", "must be a whole number, got '" + value + "'");
+        }
+    }
+
+    /** {@code ?asOf=} (ISO-8601 instant, with or without an offset; absent means now) and {@code ?maxLag=}. */
+    static Ask ask(final Context ctx) {
+        return new Ask(asOf(ctx.queryParam("asOf")), maxLag(ctx.queryParam("maxLag")));
+    }
+
+    private static Instant asOf(final String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -91,6 +161,21 @@ final class TotalsController {
             } catch (final DateTimeParseException e2) {
                 throw new BadQueryException("asOf", "must be an ISO-8601 instant such as 2022-02-10T12:00:00+08:00, got '" + value + "'");
             }
+        }
+    }
+
+    private static Long maxLag(final String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            final long lag = Long.parseLong(value);
+            if (lag < 0) {
+                throw new BadQueryException("maxLag", "must not be negative, got " + lag);
+            }
+            return lag;
+        } catch (final NumberFormatException e) {
+            throw new BadQueryException("maxLag", "must be a whole number of offsets, got '" + value + "'");
         }
     }
 

@@ -47,7 +47,11 @@ final class TotalsJson {
 
     private static Map<String, String> amounts(final Map<String, BigDecimal> sums) {
         final Map<String, String> json = new LinkedHashMap<>();
-        sums.forEach((currency, value) -> json.put(currency, value.setScale(2, RoundingMode.UNNECESSARY).toPlainString()));
+        sums.forEach((currency, value) -> json.put(currency, money(value)));
         return json;
+    }
+
+    static String money(final BigDecimal value) {
+        return value.setScale(2, RoundingMode.UNNECESSARY).toPlainString();
     }
 }

@@ -7,8 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.cityledger.streams.state.DeadLetterPage;
-import org.cityledger.streams.state.DeadLetterQuery;
-import org.cityledger.streams.topology.LedgerTopology;
 
 /**
  * Pages through the dead letters of all partitions, newest first. The cursor is opaque to clients:
@@ -25,9 +23,10 @@ public final class DeadLetterService {
         this.partitions = partitions;
     }
 
-    public static DeadLetterService of(final AllPartitions all) {
-        return new DeadLetterService((before, limit) ->
-                all.query(LedgerTopology.DEAD_LETTER_STORE, new DeadLetterQuery(before, limit)));
+    /** Dead letters from every partition, on whichever instance holds its active copy. */
+    public static DeadLetterService of(final Router router) {
+        return new DeadLetterService((before, limit) -> router.gather(PartialsRequest.deadLetters(before, limit), null)
+                .value().stream().map(DeadLetterPage.class::cast).toList());
     }
 
     /** A page: the total count, up to {@code limit} items, and the cursor of the next page (null at the end). */

@@ -1,36 +1,36 @@
 package org.cityledger.streams.query;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import org.cityledger.streams.state.TotalsQuery;
-import org.cityledger.streams.topology.LedgerTopology;
 import org.cityledger.streams.totals.Totals;
 
 /**
  * Where the totals come from: the partial totals of every partition, already added up per key.
- * The production source queries Kafka Streams' stores; tests of the service use a map.
+ * The production source fans out through the {@link Router}; tests of the service use a map.
  */
 @FunctionalInterface
 public interface PartialTotalsSource {
 
     /**
      * @param prefix key prefix of the slices wanted ("" for all)
-     * @param asOf   count only events that occurred at or before this instant; null for all
-     * @return per key, the sum over all partitions
+     * @param ask    as of when; how stale a standby may be
+     * @return per key, the sum over all partitions, and where it came from
      * @throws QueryUnavailableException when any partition cannot be read
      */
-    Map<String, Totals> totals(String prefix, Instant asOf);
+    Answer<Map<String, Totals>> totals(String prefix, Ask ask);
 
-    /** The source over the ledger's totals store in every partition. */
-    static PartialTotalsSource of(final AllPartitions partitions) {
-        return (prefix, asOf) -> {
-            final Map<String, Totals> sum = new HashMap<>();
-            final TotalsQuery query = new TotalsQuery(prefix, asOf == null ? null : asOf.toEpochMilli());
-            for (final Map<String, Totals> partial : partitions.query(LedgerTopology.TOTALS_STORE, query)) {
-                partial.forEach((key, totals) -> sum.merge(key, totals, Totals::plus));
-            }
-            return sum;
+    /** The source over the ledger's totals store in every partition, on whichever instance holds it. */
+    @SuppressWarnings("unchecked")
+    static PartialTotalsSource of(final Router router) {
+        return (prefix, ask) -> {
+            final PartialsRequest request = PartialsRequest.totals(prefix, ask.asOf() == null ? null : ask.asOf().toEpochMilli());
+            return router.gather(request, ask.maxLag()).map(partials -> {
+                final Map<String, Totals> sum = new HashMap<>();
+                for (final Object partial : partials) {
+                    ((Map<String, Totals>) partial).forEach((key, totals) -> sum.merge(key, totals, Totals::plus));
+                }
+                return sum;
+            });
         };
     }
 }

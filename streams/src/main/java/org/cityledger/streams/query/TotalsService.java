@@ -20,8 +20,8 @@ import org.cityledger.streams.totals.TotalsKey;
  * The questions a dashboard or an auditor asks of the totals, answered from a
  * {@link PartialTotalsSource}. Knows the reference codes, nothing of HTTP. Lists hold every known
  * district or sector, in reference order, with empty totals where nothing has happened yet. Every
- * question can be asked as of an instant ({@code asOf}, null for now): the totals of the events
- * that had occurred by then, however late they arrived.
+ * question can be asked as of an instant ({@link Ask#asOf()}, null for now): the totals of the
+ * events that had occurred by then, however late they arrived. Answers say where they came from.
  */
 public final class TotalsService {
 
@@ -35,47 +35,52 @@ public final class TotalsService {
         this.horizon = horizon;
     }
 
-    public Slice summary(final Instant asOf) {
-        return new Slice(null, null, one(TotalsKey.SUMMARY, asOf));
+    public Answer<Slice> summary(final Ask ask) {
+        return one(TotalsKey.SUMMARY, ask).map(totals -> new Slice(null, null, totals));
     }
 
-    public List<Slice> districts(final Instant asOf) {
-        final Map<String, Totals> totals = totals(TotalsKey.DISTRICT_PREFIX, asOf);
-        final List<Slice> slices = new ArrayList<>(Reference.DISTRICTS.size());
-        for (final Reference.Code district : Reference.DISTRICTS) {
-            slices.add(new Slice(district.code(), null, totals.getOrDefault(TotalsKey.district(district.code()), Totals.EMPTY)));
-        }
-        return slices;
+    public Answer<List<Slice>> districts(final Ask ask) {
+        return totals(TotalsKey.DISTRICT_PREFIX, ask).map(totals -> {
+            final List<Slice> slices = new ArrayList<>(Reference.DISTRICTS.size());
+            for (final Reference.Code district : Reference.DISTRICTS) {
+                slices.add(new Slice(district.code(), null, totals.getOrDefault(TotalsKey.district(district.code()), Totals.EMPTY)));
+            }
+            return slices;
+        });
     }
 
-    public Slice district(final String district, final Instant asOf) {
+    public Answer<Slice> district(final String district, final Ask ask) {
         requireDistrict(district);
-        return new Slice(district, null, one(TotalsKey.district(district), asOf));
+        return one(TotalsKey.district(district), ask).map(totals -> new Slice(district, null, totals));
     }
 
-    public List<Slice> sectors(final Instant asOf) {
-        final Map<String, Totals> totals = totals(TotalsKey.SECTOR_PREFIX, asOf);
-        final List<Slice> slices = new ArrayList<>(Reference.SECTORS.size());
-        for (final Reference.Code sector : Reference.SECTORS) {
-            slices.add(new Slice(null, sector.code(), totals.getOrDefault(TotalsKey.sector(sector.code()), Totals.EMPTY)));
-        }
-        return slices;
+    public Answer<List<Slice>> sectors(final Ask ask) {
+        return totals(TotalsKey.SECTOR_PREFIX, ask).map(totals -> {
+            final List<Slice> slices = new ArrayList<>(Reference.SECTORS.size());
+            for (final Reference.Code sector : Reference.SECTORS) {
+                slices.add(new Slice(null, sector.code(), totals.getOrDefault(TotalsKey.sector(sector.code()), Totals.EMPTY)));
+            }
+            return slices;
+        });
     }
 
-    public Slice sector(final String sector, final Instant asOf) {
+    public Answer<Slice> sector(final String sector, final Ask ask) {
         requireSector(sector);
-        return new Slice(null, sector, one(TotalsKey.sector(sector), asOf));
+        return one(TotalsKey.sector(sector), ask).map(totals -> new Slice(null, sector, totals));
     }
 
-    public Slice cell(final String district, final String sector, final Instant asOf) {
+    public Answer<Slice> cell(final String district, final String sector, final Ask ask) {
         requireDistrict(district);
         requireSector(sector);
-        return new Slice(district, sector, one(TotalsKey.cell(district, sector), asOf));
+        return one(TotalsKey.cell(district, sector), ask).map(totals -> new Slice(district, sector, totals));
     }
 
     /** Checks that districts, sectors and cells each add up to the summary, figure by figure. */
-    public InvariantReport check(final Instant asOf) {
-        final Map<String, Totals> all = totals("", asOf);
+    public Answer<InvariantReport> check(final Ask ask) {
+        return totals("", ask).map(TotalsService::check);
+    }
+
+    private static InvariantReport check(final Map<String, Totals> all) {
         final Map<String, BigDecimal> summary = figures(List.of(all.getOrDefault(TotalsKey.SUMMARY, Totals.EMPTY)));
         final Map<String, BigDecimal> districts = figures(withPrefix(all, TotalsKey.DISTRICT_PREFIX));
         final Map<String, BigDecimal> sectors = figures(withPrefix(all, TotalsKey.SECTOR_PREFIX));
@@ -117,11 +122,12 @@ public final class TotalsService {
         return sums;
     }
 
-    private Totals one(final String key, final Instant asOf) {
-        return totals(key, asOf).getOrDefault(key, Totals.EMPTY);
+    private Answer<Totals> one(final String key, final Ask ask) {
+        return totals(key, ask).map(totals -> totals.getOrDefault(key, Totals.EMPTY));
     }
 
-    private Map<String, Totals> totals(final String prefix, final Instant asOf) {
+    private Answer<Map<String, Totals>> totals(final String prefix, final Ask ask) {
+        final Instant asOf = ask.asOf();
         if (asOf != null) {
             final Instant reach = clock.instant().minus(horizon);
             if (asOf.isBefore(reach)) {
@@ -129,7 +135,7 @@ public final class TotalsService {
                         + reach + " (" + horizon + ")");
             }
         }
-        return source.totals(prefix, asOf);
+        return source.totals(prefix, ask);
     }
 
     private static void requireDistrict(final String district) {

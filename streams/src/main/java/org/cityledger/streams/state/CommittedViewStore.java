@@ -1,10 +1,13 @@
 package org.cityledger.streams.state;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -31,6 +34,11 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * {@code CachedStateStore} is internal to Kafka Streams: an upgrade must re-check that 4.4's call
  * order still holds (the integration tests fail at once if it does not).
  *
+ * <p>Standby replicas: no processor runs there; the changelog is restored straight into the inner
+ * store, in batches that may end in the middle of one commit's writes. So every value is stamped
+ * with the number of the commit that wrote it, and each commit's writes end with a marker holding
+ * that number: a standby snapshot is consistent when no value is newer than the marker.
+ *
  * @param <V> immutable value type of the view
  */
 public abstract class CommittedViewStore<V> implements StateStore, CachedStateStore<String, V> {
@@ -38,7 +46,14 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
     /** No record processed since the store was opened: every restored entry is committed. */
     public static final long ALL_RESTORED = Long.MAX_VALUE;
 
-    protected final KeyValueStore<String, V> inner;
+    /** Written last by every commit: the commit's sequence number. Sorts before every real key. */
+    static final String COMMIT_MARKER = "\u0000commit";
+    private static final int STANDBY_READ_ATTEMPTS = 50;
+
+    protected final KeyValueStore<String, byte[]> inner;
+    private final Function<V, byte[]> serializer;
+    private final Function<byte[], V> deserializer;
+    private long sequence;
     private final NavigableMap<String, V> view = new TreeMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<KeyValue<String, V>> pending = new ArrayList<>();
@@ -47,8 +62,11 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
     private volatile long committedOffset = ALL_RESTORED;
     private boolean loaded;
 
-    protected CommittedViewStore(final KeyValueStore<String, V> inner) {
+    protected CommittedViewStore(final KeyValueStore<String, byte[]> inner, final Function<V, byte[]> serializer,
+                                 final Function<byte[], V> deserializer) {
         this.inner = inner;
+        this.serializer = serializer;
+        this.deserializer = deserializer;
     }
 
     @Override
@@ -72,11 +90,17 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
         lock.writeLock().lock();
         try {
             view.clear();
-            try (KeyValueIterator<String, V> all = inner.all()) {
+            sequence = 0;
+            try (KeyValueIterator<String, byte[]> all = inner.all()) {
                 while (all.hasNext()) {
-                    final KeyValue<String, V> entry = all.next();
-                    view.put(entry.key, entry.value);
-                    onRestored(entry.key, entry.value);
+                    final KeyValue<String, byte[]> entry = all.next();
+                    if (COMMIT_MARKER.equals(entry.key)) {
+                        sequence = stamp(entry.value);
+                        continue;
+                    }
+                    final V value = payload(entry.value);
+                    view.put(entry.key, value);
+                    onRestored(entry.key, value);
                 }
             }
         } finally {
@@ -142,13 +166,17 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
     public final void flushCache() {
         final int before = pending.size();
         drainChanges(pending);
-        for (int i = before; i < pending.size(); i++) {
-            final KeyValue<String, V> change = pending.get(i);
-            if (change.value == null) {
-                inner.delete(change.key);
-            } else {
-                inner.put(change.key, change.value);
+        if (pending.size() > before) {
+            sequence++;
+            for (int i = before; i < pending.size(); i++) {
+                final KeyValue<String, V> change = pending.get(i);
+                if (change.value == null) {
+                    inner.delete(change.key);
+                } else {
+                    inner.put(change.key, stamped(sequence, serializer.apply(change.value)));
+                }
             }
+            inner.put(COMMIT_MARKER, stamped(sequence, new byte[0]));
         }
         if (processedOffset >= 0) {
             pendingOffset = processedOffset;
@@ -179,12 +207,56 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
      * offset up to which it is committed, and must not keep the map.
      */
     protected final <R> R read(final Function<Committed<V>, R> reader) {
+        if (!loaded) {
+            // a standby replica: no processor runs here, the changelog restores the inner store directly
+            return reader.apply(new Committed<>(standbySnapshot(), ALL_RESTORED));
+        }
         lock.readLock().lock();
         try {
             return reader.apply(new Committed<>(view, committedOffset));
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * The standby's state as of its last fully restored commit. Restoration runs on another thread
+     * and may be midway through a commit's writes; then the read is repeated.
+     */
+    private NavigableMap<String, V> standbySnapshot() {
+        for (int attempt = 0; attempt < STANDBY_READ_ATTEMPTS; attempt++) {
+            final NavigableMap<String, V> snapshot = new TreeMap<>();
+            long committed = 0;
+            long newest = 0;
+            try (KeyValueIterator<String, byte[]> all = inner.all()) {
+                while (all.hasNext()) {
+                    final KeyValue<String, byte[]> entry = all.next();
+                    if (COMMIT_MARKER.equals(entry.key)) {
+                        committed = stamp(entry.value);
+                    } else {
+                        newest = Math.max(newest, stamp(entry.value));
+                        snapshot.put(entry.key, payload(entry.value));
+                    }
+                }
+            }
+            if (newest <= committed) {
+                return snapshot;
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+        throw new IllegalStateException("the standby of " + name() + " is midway through restoring a commit");
+    }
+
+    private static byte[] stamped(final long stamp, final byte[] payload) {
+        return ByteBuffer.allocate(Long.BYTES + payload.length).putLong(stamp).put(payload).array();
+    }
+
+    private static long stamp(final byte[] value) {
+        return ByteBuffer.wrap(value).getLong();
+    }
+
+    private V payload(final byte[] value) {
+        return deserializer.apply(Arrays.copyOfRange(value, Long.BYTES, value.length));
     }
 
     /** The committed view and the last input offset it includes. */

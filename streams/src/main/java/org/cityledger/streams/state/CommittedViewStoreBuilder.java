@@ -9,13 +9,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * Builds a {@link CommittedViewStore} over an in-memory, changelogged key-value store. Caching is
  * refused: these stores batch their own writes per commit, a record cache would only copy them.
  */
-final class CommittedViewStoreBuilder<V, S extends CommittedViewStore<V>> implements StoreBuilder<S> {
+final class CommittedViewStoreBuilder<S extends CommittedViewStore<?>> implements StoreBuilder<S> {
 
-    private final StoreBuilder<KeyValueStore<String, V>> inner;
-    private final Function<KeyValueStore<String, V>, S> factory;
+    private final StoreBuilder<KeyValueStore<String, byte[]>> inner;
+    private final Function<KeyValueStore<String, byte[]>, S> factory;
 
-    CommittedViewStoreBuilder(final StoreBuilder<KeyValueStore<String, V>> inner,
-                              final Function<KeyValueStore<String, V>, S> factory) {
+    CommittedViewStoreBuilder(final StoreBuilder<KeyValueStore<String, byte[]>> inner,
+                              final Function<KeyValueStore<String, byte[]>, S> factory) {
         this.inner = inner.withCachingDisabled();
         this.factory = factory;
     }

@@ -24,7 +24,7 @@ public final class DeadLetterStore extends CommittedViewStore<byte[]> {
     private final List<KeyValue<String, byte[]>> added = new ArrayList<>();
 
     DeadLetterStore(final KeyValueStore<String, byte[]> inner) {
-        super(inner);
+        super(inner, bytes -> bytes, bytes -> bytes);
     }
 
     public static StoreBuilder<DeadLetterStore> builder(final String name, final Map<String, String> changelogConfig) {

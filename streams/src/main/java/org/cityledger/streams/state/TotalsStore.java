@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
@@ -43,8 +44,8 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
     private final Set<String> dirty = new HashSet<>();
     private volatile KeyValueStore<Bytes, byte[]> timeIndex;
 
-    TotalsStore(final KeyValueStore<String, Totals> inner) {
-        super(inner);
+    TotalsStore(final KeyValueStore<String, byte[]> inner) {
+        super(inner, TotalsSerde::toBytes, TotalsSerde::fromBytes);
     }
 
     /**
@@ -53,7 +54,7 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
      */
     public static StoreBuilder<TotalsStore> builder(final String name, final Map<String, String> changelogConfig) {
         return new CommittedViewStoreBuilder<>(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), new TotalsSerde())
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
                         .withLoggingEnabled(changelogConfig),
                 TotalsStore::new);
     }
@@ -125,7 +126,7 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         });
         final KeyValueStore<Bytes, byte[]> index = timeIndex;
         if (index == null) {
-            return sums;
+            throw new IllegalStateException("as-of totals need the event-time index, which only an active task keeps open");
         }
         final Map<String, MutableTotals> sameDay = new HashMap<>();
         try (KeyValueIterator<Bytes, byte[]> events = index.range(EventTimeIndex.timeBound(TotalsKey.dayStart(day)),
@@ -151,9 +152,14 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
     @SuppressWarnings("unchecked")
     public <R> QueryResult<R> query(final Query<R> query, final PositionBound positionBound, final QueryConfig config) {
         if (query instanceof TotalsQuery totalsQuery) {
-            final Map<String, Totals> result = totalsQuery.asOfMillis() == null
-                    ? committed(totalsQuery.prefix())
-                    : asOf(totalsQuery.prefix(), totalsQuery.asOfMillis());
+            final Map<String, Totals> result;
+            try {
+                result = totalsQuery.asOfMillis() == null
+                        ? committed(totalsQuery.prefix())
+                        : asOf(totalsQuery.prefix(), totalsQuery.asOfMillis());
+            } catch (final IllegalStateException e) {
+                return QueryResult.forFailure(FailureReason.NOT_ACTIVE, e.getMessage());
+            }
             final QueryResult<R> answer = (QueryResult<R>) QueryResult.forResult(result);
             answer.setPosition(Position.emptyPosition());
             return answer;

@@ -20,14 +20,19 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.cityledger.domain.EventKind;
+import org.cityledger.streams.query.Answer;
+import org.cityledger.streams.query.Ask;
 import org.cityledger.streams.query.DeadLetterService;
 import org.cityledger.streams.query.PartialTotalsSource;
+import org.cityledger.streams.query.Provenance;
 import org.cityledger.streams.query.QueryUnavailableException;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.state.DeadLetter;
@@ -47,7 +52,10 @@ class LedgerHttpServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newHttpClient();
-    private final List<Instant> asOfs = new CopyOnWriteArrayList<>();
+    /** What the fake source was asked. */
+    private final List<Ask> asks = new CopyOnWriteArrayList<>();
+    /** Where the fake source says its answers came from; replaced by a test. */
+    private volatile Provenance provenance = Provenance.of("test:1");
     private final Map<String, Totals> data = ledger(
             new Contribution(EventKind.SIGNING, "kunshan", "displays", "CNY", new BigDecimal("72000000000.0000"), null),
             new Contribution(EventKind.SIGNING, "kunshan", "displays", "USD", new BigDecimal("1800000000.0000"), null),
@@ -62,10 +70,10 @@ class LedgerHttpServerTest {
                     "ledger.events", 0, 7, null, "hello".getBytes(StandardCharsets.UTF_8))));
 
     /** Replaced by a test to make the totals fail. */
-    private volatile PartialTotalsSource source = (prefix, asOf) -> {
-        asOfs.add(asOf);
-        return data.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    private volatile PartialTotalsSource source = (prefix, ask) -> {
+        asks.add(ask);
+        return new Answer<>(data.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), provenance);
     };
 
     private Javalin app;
@@ -89,7 +97,7 @@ class LedgerHttpServerTest {
 
     @BeforeEach
     void startServer() {
-        final TotalsService totals = new TotalsService((prefix, asOf) -> source.totals(prefix, asOf),
+        final TotalsService totals = new TotalsService((prefix, ask) -> source.totals(prefix, ask),
                 Clock.fixed(NOW, ZoneOffset.UTC), HORIZON);
         final DeadLetterService letters = new DeadLetterService((before, limit) -> List.of(new DeadLetterPage(deadLetters.size(),
                 deadLetters.stream().filter(i -> before == null || i.sortKey().compareTo(before) < 0)
@@ -196,7 +204,7 @@ class LedgerHttpServerTest {
         final HttpResponse<String> response = get("/api/totals/summary?asOf=" + encode("2022-02-10T12:00:00+08:00"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(asOfs).containsExactly(Instant.parse("2022-02-10T04:00:00Z"));
+        assertThat(asks).extracting(Ask::asOf).containsExactly(Instant.parse("2022-02-10T04:00:00Z"));
         assertThat(json(response).get("asOf").asText()).isEqualTo("2022-02-10T04:00:00Z");
     }
 
@@ -205,7 +213,7 @@ class LedgerHttpServerTest {
         final HttpResponse<String> response = get("/api/totals/districts/kunshan?asOf=2022-02-10T04:00:00Z");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(asOfs).containsExactly(Instant.parse("2022-02-10T04:00:00Z"));
+        assertThat(asks).extracting(Ask::asOf).containsExactly(Instant.parse("2022-02-10T04:00:00Z"));
     }
 
     @Test
@@ -213,7 +221,7 @@ class LedgerHttpServerTest {
         final HttpResponse<String> response = get("/api/totals/summary");
 
         assertThat(json(response).has("asOf")).isFalse();
-        assertThat(asOfs).containsExactly((Instant) null);
+        assertThat(asks).extracting(Ask::asOf).containsExactly((Instant) null);
     }
 
     @Test
@@ -225,7 +233,7 @@ class LedgerHttpServerTest {
         assertThat(body.get("error").asText())
                 .isEqualTo("asOf: must be an ISO-8601 instant such as 2022-02-10T12:00:00+08:00, got 'yesterday'");
         assertThat(body.get("field").asText()).isEqualTo("asOf");
-        assertThat(asOfs).isEmpty();
+        assertThat(asks).isEmpty();
     }
 
     @Test
@@ -259,7 +267,7 @@ class LedgerHttpServerTest {
 
     @Test
     void shouldAnswer503WithRetryAfterWhileTheLedgerIsUnavailable() throws Exception {
-        source = (prefix, asOf) -> {
+        source = (prefix, ask) -> {
             throw new QueryUnavailableException("partition 3 is not available");
         };
 
@@ -290,7 +298,7 @@ class LedgerHttpServerTest {
 
     @Test
     void shouldAnswer500WithJsonForAnUnexpectedError() throws Exception {
-        source = (prefix, asOf) -> {
+        source = (prefix, ask) -> {
             throw new IllegalStateException("boom");
         };
 
@@ -298,6 +306,192 @@ class LedgerHttpServerTest {
 
         assertThat(response.statusCode()).isEqualTo(500);
         assertThat(json(response).get("error").asText()).isEqualTo("internal error: IllegalStateException");
+    }
+
+    // --- max lag ---
+
+    @Test
+    void shouldPassMaxLagToTheSource() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/summary?maxLag=5");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(asks).containsExactly(new Ask(null, 5L));
+    }
+
+    @Test
+    void shouldPassNoMaxLagWhenAbsent() throws Exception {
+        get("/api/totals/districts/kunshan");
+
+        assertThat(asks).extracting(Ask::maxLag).containsExactly((Long) null);
+    }
+
+    @Test
+    void shouldPassAsOfAndMaxLagTogether() throws Exception {
+        get("/api/totals/sectors?asOf=2022-02-10T04:00:00Z&maxLag=0");
+
+        assertThat(asks).containsExactly(new Ask(Instant.parse("2022-02-10T04:00:00Z"), 0L));
+    }
+
+    @Test
+    void shouldRefuseANegativeMaxLag() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/summary?maxLag=-1");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        final JsonNode body = json(response);
+        assertThat(body.get("field").asText()).isEqualTo("maxLag");
+        assertThat(body.get("error").asText()).isEqualTo("maxLag: must not be negative, got -1");
+        assertThat(asks).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseANonNumericMaxLag() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/summary?maxLag=x");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        final JsonNode body = json(response);
+        assertThat(body.get("field").asText()).isEqualTo("maxLag");
+        assertThat(body.get("error").asText()).isEqualTo("maxLag: must be a whole number of offsets, got 'x'");
+        assertThat(asks).isEmpty();
+    }
+
+    // --- provenance ---
+
+    @Test
+    void shouldSayWhichInstancesAnsweredHowStaleAndHowFarBehind() throws Exception {
+        provenance = new Provenance(Set.of("a:1", "b:2"), true, 7);
+
+        final HttpResponse<String> response = get("/api/totals/summary?maxLag=10");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Ledger-Instance")).hasValue("a:1,b:2");
+        assertThat(response.headers().firstValue("X-Ledger-Lag")).hasValue("7");
+        assertThat(response.headers().firstValue("X-Ledger-Stale")).hasValue("true");
+    }
+
+    @Test
+    void shouldListTheAnsweringInstancesSortedWhateverOrderTheyCameIn() throws Exception {
+        provenance = new Provenance(new LinkedHashSet<>(List.of("b:2", "c:3", "a:1")), false, 0);
+
+        final HttpResponse<String> response = get("/api/totals/districts");
+
+        assertThat(response.headers().firstValue("X-Ledger-Instance")).hasValue("a:1,b:2,c:3");
+    }
+
+    @Test
+    void shouldSayAnAnswerFromActiveCopiesIsNotStale() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts/kunshan");
+
+        assertThat(response.headers().firstValue("X-Ledger-Instance")).hasValue("test:1");
+        assertThat(response.headers().firstValue("X-Ledger-Lag")).hasValue("0");
+        assertThat(response.headers().firstValue("X-Ledger-Stale")).hasValue("false");
+    }
+
+    @Test
+    void shouldSetTheProvenanceHeadersOnListsAndTheCheck() throws Exception {
+        provenance = new Provenance(Set.of("a:1", "b:2"), true, 7);
+
+        for (final String path : List.of("/api/totals/districts", "/api/totals/sectors", "/api/totals/check")) {
+            final HttpResponse<String> response = get(path);
+            assertThat(response.headers().firstValue("X-Ledger-Instance")).as(path).hasValue("a:1,b:2");
+            assertThat(response.headers().firstValue("X-Ledger-Lag")).as(path).hasValue("7");
+            assertThat(response.headers().firstValue("X-Ledger-Stale")).as(path).hasValue("true");
+        }
+    }
+
+    // --- paging the lists ---
+
+    @Test
+    void shouldServeOnlyTheFirstLimitDistrictsWithTheNextCursor() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts?limit=4");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(districtCodes(json(response))).containsExactly("zhangjiagang", "changshu", "taicang", "kunshan");
+        assertThat(response.headers().firstValue("X-Next-Cursor")).isPresent();
+    }
+
+    @Test
+    void shouldWalkEveryDistrictOnceByFollowingTheNextCursor() throws Exception {
+        final List<String> walked = new ArrayList<>();
+        final List<Integer> pageSizes = new ArrayList<>();
+        HttpResponse<String> page = get("/api/totals/districts?limit=4");
+        walked.addAll(districtCodes(json(page)));
+        pageSizes.add(json(page).size());
+        for (int followed = 0; followed < 2; followed++) {
+            final String cursor = page.headers().firstValue("X-Next-Cursor").orElseThrow();
+            page = get("/api/totals/districts?limit=4&cursor=" + encode(cursor));
+            assertThat(page.statusCode()).isEqualTo(200);
+            walked.addAll(districtCodes(json(page)));
+            pageSizes.add(json(page).size());
+        }
+
+        assertThat(pageSizes).containsExactly(4, 4, 2);
+        assertThat(walked).containsExactly("zhangjiagang", "changshu", "taicang", "kunshan", "wujiang", "wuzhong",
+                "xiangcheng", "gusu", "sip", "snd");
+        assertThat(page.headers().firstValue("X-Next-Cursor")).isEmpty();
+    }
+
+    @Test
+    void shouldGiveNoNextCursorWhenTheLastPageIsExactlyFull() throws Exception {
+        final HttpResponse<String> first = get("/api/totals/districts?limit=5");
+        final HttpResponse<String> second = get("/api/totals/districts?limit=5&cursor="
+                + encode(first.headers().firstValue("X-Next-Cursor").orElseThrow()));
+
+        assertThat(districtCodes(json(second))).containsExactly("wuzhong", "xiangcheng", "gusu", "sip", "snd");
+        assertThat(second.headers().firstValue("X-Next-Cursor")).isEmpty();
+    }
+
+    @Test
+    void shouldServeEveryDistrictWithoutACursorWhenNoLimitIsAsked() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts");
+
+        assertThat(json(response)).hasSize(10);
+        assertThat(response.headers().firstValue("X-Next-Cursor")).isEmpty();
+    }
+
+    @Test
+    void shouldPageTheSectorsToo() throws Exception {
+        final HttpResponse<String> first = get("/api/totals/sectors?limit=6");
+        final HttpResponse<String> second = get("/api/totals/sectors?limit=6&cursor="
+                + encode(first.headers().firstValue("X-Next-Cursor").orElseThrow()));
+
+        assertThat(json(first)).hasSize(6);
+        assertThat(json(second)).extracting(node -> node.get("sector").asText())
+                .containsExactly("automotive-electronics", "software");
+        assertThat(second.headers().firstValue("X-Next-Cursor")).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAGarbageCursorOfTheDistricts() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts?limit=4&cursor=" + encode("not a cursor!"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("cursor");
+    }
+
+    @Test
+    void shouldRefuseACursorNamingNoDistrict() throws Exception {
+        final String atlantis = Base64.getUrlEncoder().withoutPadding().encodeToString("atlantis".getBytes(StandardCharsets.UTF_8));
+
+        final HttpResponse<String> response = get("/api/totals/districts?limit=4&cursor=" + atlantis);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("cursor");
+    }
+
+    @Test
+    void shouldRefuseALimitBelowOneForTheDistricts() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/districts?limit=0");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("limit");
+    }
+
+    @Test
+    void shouldRefuseANonNumericLimitForTheSectors() throws Exception {
+        final HttpResponse<String> response = get("/api/totals/sectors?limit=many");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).isEqualTo("limit");
     }
 
     // --- invariant ---
@@ -410,6 +604,12 @@ class LedgerHttpServerTest {
 
         assertThat(body).hasSize(8);
         assertThat(body.get(0).get("code").asText()).isEqualTo("5g");
+    }
+
+    private static List<String> districtCodes(final JsonNode list) {
+        final List<String> codes = new ArrayList<>();
+        list.forEach(slice -> codes.add(slice.get("district").asText()));
+        return codes;
     }
 
     private static List<String> fieldNames(final JsonNode node) {

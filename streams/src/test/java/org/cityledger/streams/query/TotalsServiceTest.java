@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.cityledger.domain.EventKind;
 import org.cityledger.domain.Reference;
@@ -27,8 +28,13 @@ class TotalsServiceTest {
     private static final Instant NOW = Instant.parse("2022-03-01T00:00:00Z");
     private static final Duration HORIZON = Duration.ofDays(30);
 
-    /** What the fake source was asked: (prefix, asOf). */
-    private final List<Object[]> requests = new ArrayList<>();
+    private static final Provenance FROM_TEST = Provenance.of("test:1");
+
+    /** What the fake source was asked: (prefix, ask). */
+    private final List<Request> requests = new ArrayList<>();
+
+    private record Request(String prefix, Ask ask) {
+    }
 
     private static BigDecimal dec(final String value) {
         return new BigDecimal(value);
@@ -70,10 +76,10 @@ class TotalsServiceTest {
 
     /** A source over a map, answering like the real one: the keys starting with the prefix. */
     private PartialTotalsSource source(final Map<String, Totals> data) {
-        return (prefix, asOf) -> {
-            requests.add(new Object[] {prefix, asOf});
-            return data.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return (prefix, ask) -> {
+            requests.add(new Request(prefix, ask));
+            return new Answer<>(data.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), FROM_TEST);
         };
     }
 
@@ -85,7 +91,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldListAllTenDistrictsInReferenceOrder() {
-        final List<Slice> districts = service(conference()).districts(null);
+        final List<Slice> districts = service(conference()).districts(Ask.NOW).value();
         assertThat(districts).extracting(Slice::district)
                 .containsExactlyElementsOf(Reference.DISTRICTS.stream().map(Reference.Code::code).toList())
                 .hasSize(10);
@@ -94,7 +100,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldListEmptyTotalsForDistrictsWithoutEvents() {
-        final Map<String, Slice> byDistrict = service(conference()).districts(null).stream()
+        final Map<String, Slice> byDistrict = service(conference()).districts(Ask.NOW).value().stream()
                 .collect(Collectors.toMap(Slice::district, s -> s));
         assertThat(byDistrict.get("zhangjiagang").totals()).isEqualTo(Totals.EMPTY);
         assertThat(byDistrict.get("snd").totals()).isEqualTo(Totals.EMPTY);
@@ -103,7 +109,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldListAllEightSectorsInReferenceOrder() {
-        final List<Slice> sectors = service(conference()).sectors(null);
+        final List<Slice> sectors = service(conference()).sectors(Ask.NOW).value();
         assertThat(sectors).extracting(Slice::sector)
                 .containsExactlyElementsOf(Reference.SECTORS.stream().map(Reference.Code::code).toList());
         assertThat(sectors.get(0).totals()).isEqualTo(Totals.EMPTY);
@@ -114,7 +120,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldAnswerTheSummaryFromTheSummaryKey() {
-        final Slice summary = service(conference()).summary(null);
+        final Slice summary = service(conference()).summary(Ask.NOW).value();
         assertThat(summary.district()).isNull();
         assertThat(summary.sector()).isNull();
         assertThat(summary.totals().signing()).isEqualTo(new KindTotals(3,
@@ -124,12 +130,12 @@ class TotalsServiceTest {
 
     @Test
     void shouldAnswerEmptyTotalsBeforeAnyEvent() {
-        assertThat(service(Map.of()).summary(null).totals()).isEqualTo(Totals.EMPTY);
+        assertThat(service(Map.of()).summary(Ask.NOW).value().totals()).isEqualTo(Totals.EMPTY);
     }
 
     @Test
     void shouldAnswerADistrict() {
-        final Slice kunshan = service(conference()).district("kunshan", null);
+        final Slice kunshan = service(conference()).district("kunshan", Ask.NOW).value();
         assertThat(kunshan.district()).isEqualTo("kunshan");
         assertThat(kunshan.totals()).isEqualTo(conference().get("D|kunshan"));
         assertThat(kunshan.totals().events()).isEqualTo(4);
@@ -137,7 +143,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldAnswerASector() {
-        final Slice software = service(conference()).sector("software", null);
+        final Slice software = service(conference()).sector("software", Ask.NOW).value();
         assertThat(software.sector()).isEqualTo("software");
         assertThat(software.totals().funding()).isEqualTo(new KindTotals(2,
                 Map.of("CNY", dec("124920000.0000")), Map.of("CNY", dec("103420000.0000"))));
@@ -145,7 +151,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldAnswerACell() {
-        final Slice cell = service(conference()).cell("kunshan", "displays", null);
+        final Slice cell = service(conference()).cell("kunshan", "displays", Ask.NOW).value();
         assertThat(cell.district()).isEqualTo("kunshan");
         assertThat(cell.sector()).isEqualTo("displays");
         assertThat(cell.totals()).isEqualTo(conference().get("X|kunshan|displays"));
@@ -156,7 +162,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldRefuseAnUnknownDistrict() {
-        assertThatThrownBy(() -> service(conference()).district("atlantis", null))
+        assertThatThrownBy(() -> service(conference()).district("atlantis", Ask.NOW))
                 .isInstanceOfSatisfying(UnknownCodeException.class, e -> {
                     assertThat(e.field()).isEqualTo("district");
                     assertThat(e.code()).isEqualTo("atlantis");
@@ -166,7 +172,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldRefuseAnUnknownSector() {
-        assertThatThrownBy(() -> service(conference()).sector("mining", null))
+        assertThatThrownBy(() -> service(conference()).sector("mining", Ask.NOW))
                 .isInstanceOfSatisfying(UnknownCodeException.class, e -> {
                     assertThat(e.field()).isEqualTo("sector");
                     assertThat(e.code()).isEqualTo("mining");
@@ -175,7 +181,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldRefuseACellWithAnUnknownDistrict() {
-        assertThatThrownBy(() -> service(conference()).cell("atlantis", "displays", null))
+        assertThatThrownBy(() -> service(conference()).cell("atlantis", "displays", Ask.NOW))
                 .isInstanceOfSatisfying(UnknownCodeException.class, e -> {
                     assertThat(e.field()).isEqualTo("district");
                     assertThat(e.code()).isEqualTo("atlantis");
@@ -184,7 +190,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldRefuseACellWithAnUnknownSector() {
-        assertThatThrownBy(() -> service(conference()).cell("kunshan", "mining", null))
+        assertThatThrownBy(() -> service(conference()).cell("kunshan", "mining", Ask.NOW))
                 .isInstanceOfSatisfying(UnknownCodeException.class, e -> {
                     assertThat(e.field()).isEqualTo("sector");
                     assertThat(e.code()).isEqualTo("mining");
@@ -194,7 +200,7 @@ class TotalsServiceTest {
     @Test
     void shouldNotQueryTheSourceForAnUnknownCode() {
         final TotalsService service = service(conference());
-        assertThatThrownBy(() -> service.district("atlantis", null)).isInstanceOf(UnknownCodeException.class);
+        assertThatThrownBy(() -> service.district("atlantis", Ask.NOW)).isInstanceOf(UnknownCodeException.class);
         assertThat(requests).isEmpty();
     }
 
@@ -202,7 +208,7 @@ class TotalsServiceTest {
 
     @Test
     void shouldFindTheInvariantHoldingForConsistentTotals() {
-        final InvariantReport report = service(conference()).check(null);
+        final InvariantReport report = service(conference()).check(Ask.NOW).value();
         assertThat(report.holds()).isTrue();
         assertThat(report.mismatches()).isEmpty();
         // signing: count, CNY, USD; groundbreaking: count, CNY, extra CNY; funding: count, CNY, extra CNY
@@ -218,7 +224,7 @@ class TotalsServiceTest {
         data.put("D|kunshan", new Totals(new KindTotals(kunshan.signing().count(), amounts, kunshan.signing().extra()),
                 kunshan.groundbreaking(), kunshan.funding()));
 
-        final InvariantReport report = service(data).check(null);
+        final InvariantReport report = service(data).check(Ask.NOW).value();
 
         assertThat(report.holds()).isFalse();
         assertThat(report.mismatches()).containsExactly(new InvariantReport.Mismatch("signing.amounts.CNY",
@@ -230,7 +236,7 @@ class TotalsServiceTest {
         final Map<String, Totals> data = new HashMap<>(conference());
         data.remove("X|gusu|software");
 
-        final InvariantReport report = service(data).check(null);
+        final InvariantReport report = service(data).check(Ask.NOW).value();
 
         assertThat(report.mismatches()).extracting(InvariantReport.Mismatch::figure)
                 .containsExactly("funding.amounts.CNY", "funding.count");
@@ -238,9 +244,8 @@ class TotalsServiceTest {
 
     @Test
     void shouldAskTheSourceForEverySliceWhenChecking() {
-        service(conference()).check(null);
-        assertThat(requests).hasSize(1);
-        assertThat(requests.get(0)[0]).isEqualTo("");
+        service(conference()).check(Ask.NOW);
+        assertThat(requests).extracting(Request::prefix).containsExactly("");
     }
 
     // --- as of ---
@@ -248,29 +253,27 @@ class TotalsServiceTest {
     @Test
     void shouldPassAsOfToTheSource() {
         final Instant asOf = Instant.parse("2022-02-10T04:00:00Z");
-        service(conference()).district("kunshan", asOf);
-        assertThat(requests).hasSize(1);
-        assertThat(requests.get(0)).containsExactly("D|kunshan", asOf);
+        service(conference()).district("kunshan", Ask.asOf(asOf));
+        assertThat(requests).containsExactly(new Request("D|kunshan", new Ask(asOf, null)));
     }
 
     @Test
     void shouldPassNullAsOfToTheSourceForNow() {
-        service(conference()).summary(null);
-        assertThat(requests).hasSize(1);
-        assertThat(requests.get(0)).containsExactly("T", null);
+        service(conference()).summary(Ask.NOW);
+        assertThat(requests).containsExactly(new Request("T", new Ask(null, null)));
     }
 
     @Test
     void shouldAcceptAsOfExactlyAtTheHorizon() {
         final Instant reach = NOW.minus(HORIZON);
-        service(conference()).summary(reach);
-        assertThat(requests.get(0)[1]).isEqualTo(reach);
+        service(conference()).summary(Ask.asOf(reach));
+        assertThat(requests).extracting(r -> r.ask().asOf()).containsExactly(reach);
     }
 
     @Test
     void shouldRefuseAsOfBeforeTheHorizonNamingItsReach() {
         final Instant asOf = NOW.minus(HORIZON).minusSeconds(1);
-        assertThatThrownBy(() -> service(conference()).summary(asOf))
+        assertThatThrownBy(() -> service(conference()).summary(Ask.asOf(asOf)))
                 .isInstanceOf(AsOfOutOfRangeException.class)
                 .hasMessageContaining("asOf 2022-01-29T23:59:59Z")
                 .hasMessageContaining("reach back to 2022-01-30T00:00:00Z");
@@ -279,18 +282,52 @@ class TotalsServiceTest {
 
     @Test
     void shouldRefuseAsOfBeforeTheHorizonWhenChecking() {
-        assertThatThrownBy(() -> service(conference()).check(Instant.parse("2021-01-01T00:00:00Z")))
+        assertThatThrownBy(() -> service(conference()).check(Ask.asOf(Instant.parse("2021-01-01T00:00:00Z"))))
                 .isInstanceOf(AsOfOutOfRangeException.class);
+    }
+
+    // --- max lag and provenance ---
+
+    @Test
+    void shouldPassMaxLagToTheSource() {
+        service(conference()).sectors(new Ask(null, 5L));
+        assertThat(requests).containsExactly(new Request("S|", new Ask(null, 5L)));
+    }
+
+    @Test
+    void shouldPassAsOfAndMaxLagTogetherToTheSource() {
+        final Instant asOf = Instant.parse("2022-02-10T04:00:00Z");
+        service(conference()).cell("kunshan", "displays", new Ask(asOf, 10L));
+        assertThat(requests).containsExactly(new Request("X|kunshan|displays", new Ask(asOf, 10L)));
+    }
+
+    @Test
+    void shouldAnswerWithTheProvenanceOfTheSource() {
+        final Provenance stale = new Provenance(Set.of("a:1", "b:2"), true, 7);
+        final TotalsService service = new TotalsService((prefix, ask) -> new Answer<>(conference(), stale),
+                Clock.fixed(NOW, ZoneOffset.UTC), HORIZON);
+
+        assertThat(service.summary(Ask.NOW).provenance()).isEqualTo(stale);
+    }
+
+    @Test
+    void shouldKeepTheProvenanceOfTheSourceForEveryQuestion() {
+        final TotalsService service = service(conference());
+
+        assertThat(List.of(service.summary(Ask.NOW).provenance(), service.districts(Ask.NOW).provenance(),
+                service.district("kunshan", Ask.NOW).provenance(), service.sectors(Ask.NOW).provenance(),
+                service.sector("software", Ask.NOW).provenance(), service.cell("kunshan", "displays", Ask.NOW).provenance(),
+                service.check(Ask.NOW).provenance())).containsOnly(FROM_TEST);
     }
 
     // --- unavailable ---
 
     @Test
     void shouldLetUnavailabilityOfTheSourceThrough() {
-        final TotalsService service = new TotalsService((prefix, asOf) -> {
+        final TotalsService service = new TotalsService((prefix, ask) -> {
             throw new QueryUnavailableException("partition 3 is not available");
         }, Clock.fixed(NOW, ZoneOffset.UTC), HORIZON);
-        assertThatThrownBy(() -> service.districts(null))
+        assertThatThrownBy(() -> service.districts(Ask.NOW))
                 .isInstanceOf(QueryUnavailableException.class)
                 .hasMessage("partition 3 is not available");
     }

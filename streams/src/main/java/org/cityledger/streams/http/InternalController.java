@@ -1,0 +1,61 @@
+package org.cityledger.streams.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.cityledger.streams.query.BadQueryException;
+import org.cityledger.streams.query.LocalPartials;
+import org.cityledger.streams.query.Partials;
+import org.cityledger.streams.query.PartialsRequest;
+
+/**
+ * The endpoints instances ask each other during a fan-out or a forwarded lookup. Each answers from
+ * this instance's own stores only, never forwarding again, so a request crosses at most one hop.
+ */
+final class InternalController {
+
+    static final String PARTIALS = "/internal/partials";
+    static final String EVENTS = "/internal/projects/{project}/events/{event}";
+    static final String INSTANCE = "/internal/instance";
+
+    private final LocalPartials local;
+
+    InternalController(final LocalPartials local) {
+        this.local = local;
+    }
+
+    void partials(final Context ctx) {
+        final PartialsRequest.Kind kind = PartialsRequest.Kind.valueOf(required(ctx, "kind").toUpperCase(Locale.ROOT));
+        final String asOf = ctx.queryParam("asOf");
+        final String limit = ctx.queryParam("limit");
+        final PartialsRequest request = new PartialsRequest(kind, ctx.queryParam("prefix"),
+                asOf == null ? null : Long.valueOf(asOf), ctx.queryParam("before"), limit == null ? 0 : Integer.parseInt(limit));
+        final Set<Integer> partitions = Arrays.stream(required(ctx, "partitions").split(","))
+                .map(Integer::valueOf).collect(Collectors.toSet());
+        final String maxLag = ctx.queryParam("maxLag");
+        final Partials partials = local.answer(request, partitions, maxLag == null ? null : Long.valueOf(maxLag));
+        ctx.contentType("application/json").result(WireJson.write(new WireJson.PartialsWire<>(partials.byPartition(),
+                partials.provenance())));
+    }
+
+    void event(final Context ctx) {
+        final int partition = Integer.parseInt(required(ctx, "partition"));
+        ctx.contentType("application/json")
+                .result(WireJson.write(local.event(ctx.pathParam("event"), partition).orElse(null)));
+    }
+
+    void instance(final Context ctx) {
+        ctx.status(HttpStatus.OK).contentType("application/json").result(WireJson.write(local.describe()));
+    }
+
+    private static String required(final Context ctx, final String name) {
+        final String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            throw new BadQueryException(name, "is required");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,186 @@
+package org.cityledger.streams.query;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.state.HostInfo;
+import org.cityledger.streams.state.IndexedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes questions across the ledger's instances. Totals and dead letters live partially in every
+ * partition, so those questions fan out: this instance answers its own active partitions, each
+ * peer its own, in parallel, and the router merges. The answer is complete or it is an error,
+ * never silently partial. A partition whose active copy cannot answer (restoring, rebalancing, its
+ * instance gone) may be answered by a standby within the caller's {@code maxLag}, and the answer is
+ * marked stale. A question about one project goes to the one instance that owns its partition.
+ */
+public final class Router {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+    /** How a partition's answer was obtained, for metrics. */
+    public enum Route {
+        LOCAL, FORWARDED, STANDBY
+    }
+
+    private final Cluster cluster;
+    private final HostInfo self;
+    private final Peers local;
+    private final Peers peers;
+    private final int partitionCount;
+    private final Duration timeout;
+    private final Consumer<Route> routes;
+
+    /**
+     * @param local the stores of this instance, asked in-process
+     * @param peers the other instances
+     * @param routes told how each partition's answer was obtained (for metrics)
+     */
+    public Router(final Cluster cluster, final HostInfo self, final Peers local, final Peers peers,
+                  final int partitionCount, final Duration timeout, final Consumer<Route> routes) {
+        this.cluster = cluster;
+        this.self = self;
+        this.local = local;
+        this.peers = peers;
+        this.partitionCount = partitionCount;
+        this.timeout = timeout;
+        this.routes = routes;
+    }
+
+    /** Every partition's answer to {@code request}, in partition order, and where they came from. */
+    public Answer<List<Object>> gather(final PartialsRequest request, final Long maxLag) {
+        final Map<Integer, Object> results = new HashMap<>();
+        Provenance provenance = new Provenance(Set.of(), false, 0);
+        final Set<Integer> missing = new TreeSet<>();
+        final Map<HostInfo, Set<Integer>> byOwner = new LinkedHashMap<>();
+        final Map<Integer, HostInfo> owners = cluster.activeOwners();
+        for (int p = 0; p < partitionCount; p++) {
+            final HostInfo owner = owners.get(p);
+            if (owner == null) {
+                missing.add(p);
+            } else {
+                byOwner.computeIfAbsent(owner, h -> new TreeSet<>()).add(p);
+            }
+        }
+        final Map<HostInfo, CompletableFuture<Partials>> asked = new LinkedHashMap<>();
+        byOwner.forEach((host, partitions) -> asked.put(host, ask(host, request, partitions, null)));
+        for (final Map.Entry<HostInfo, CompletableFuture<Partials>> entry : asked.entrySet()) {
+            final Optional<Partials> partials = await(entry.getValue(), entry.getKey());
+            if (partials.isPresent()) {
+                results.putAll(partials.get().byPartition());
+                provenance = provenance.plus(partials.get().provenance());
+                final Route route = entry.getKey().equals(self) ? Route.LOCAL : Route.FORWARDED;
+                byOwner.get(entry.getKey()).forEach(p -> routes.accept(route));
+            } else {
+                missing.addAll(byOwner.get(entry.getKey()));
+            }
+        }
+        if (!missing.isEmpty()) {
+            if (maxLag == null) {
+                throw new QueryUnavailableException("partitions " + missing + " are not available right now "
+                        + "(rebalancing or restoring); retry, or accept a standby's answer with ?maxLag=");
+            }
+            for (final int partition : missing) {
+                final Partials standby = fromStandby(request, partition, maxLag);
+                results.putAll(standby.byPartition());
+                provenance = provenance.plus(standby.provenance());
+                routes.accept(Route.STANDBY);
+            }
+        }
+        final List<Object> ordered = new ArrayList<>(partitionCount);
+        for (int p = 0; p < partitionCount; p++) {
+            final Object result = results.get(p);
+            if (result == null) {
+                throw new QueryUnavailableException("partition " + p + " went unanswered; retry shortly");
+            }
+            ordered.add(result);
+        }
+        return new Answer<>(ordered, provenance);
+    }
+
+    /** The counted event {@code eventId} of project {@code projectId}, asked of the instance owning the project. */
+    public Answer<Optional<IndexedEvent>> event(final String projectId, final String eventId) {
+        final Cluster.Owner owner = cluster.ownerOf(projectId).orElseThrow(() ->
+                new QueryUnavailableException("project " + projectId + " has no active owner right now (rebalancing)"));
+        if (owner.host().equals(self)) {
+            routes.accept(Route.LOCAL);
+        } else {
+            routes.accept(Route.FORWARDED);
+        }
+        final Peers asked = owner.host().equals(self) ? local : peers;
+        final Optional<Optional<IndexedEvent>> remote = await(
+                asked.event(owner.host(), projectId, eventId, owner.partition()), owner.host());
+        return new Answer<>(remote.orElseThrow(() -> new QueryUnavailableException("instance "
+                + hostId(owner.host()) + " owning project " + projectId + " did not answer")), Provenance.of(hostId(owner.host())));
+    }
+
+    /** Every instance of the application as it describes itself; one that does not answer is listed as unreachable. */
+    public List<InstanceInfo> instances() {
+        final Map<HostInfo, CompletableFuture<InstanceInfo>> asked = new LinkedHashMap<>();
+        for (final HostInfo host : cluster.instances()) {
+            asked.put(host, (host.equals(self) ? local : peers).describe(host));
+        }
+        if (!asked.containsKey(self)) {
+            asked.put(self, local.describe(self));
+        }
+        final List<InstanceInfo> described = new ArrayList<>();
+        asked.forEach((host, future) -> described.add(await(future, host).orElseGet(() ->
+                new InstanceInfo(hostId(host), "UNREACHABLE", List.of(), List.of(), Map.of()))));
+        described.sort(java.util.Comparator.comparing(InstanceInfo::id));
+        return described;
+    }
+
+    private Partials fromStandby(final PartialsRequest request, final int partition, final long maxLag) {
+        final List<HostInfo> candidates = new ArrayList<>();
+        for (final HostInfo host : cluster.standbys(partition)) {
+            // our own standby first: no network hop
+            if (host.equals(self)) {
+                candidates.add(0, host);
+            } else {
+                candidates.add(host);
+            }
+        }
+        for (final HostInfo host : candidates) {
+            final Optional<Partials> answer = await(ask(host, request, Set.of(partition), maxLag), host);
+            if (answer.isPresent()) {
+                return answer.get();
+            }
+        }
+        throw new QueryUnavailableException("partition " + partition + " has no active copy and no standby within maxLag "
+                + maxLag + " right now; retry shortly");
+    }
+
+    private CompletableFuture<Partials> ask(final HostInfo host, final PartialsRequest request, final Set<Integer> partitions,
+                                            final Long maxLag) {
+        return (host.equals(self) ? local : peers).partials(host, request, partitions, maxLag);
+    }
+
+    private <T> Optional<T> await(final CompletableFuture<T> future, final HostInfo host) {
+        try {
+            return Optional.of(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (final ExecutionException | TimeoutException e) {
+            LOG.debug("instance {} could not answer: {}", host, e.getMessage());
+            return Optional.empty();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryUnavailableException("interrupted while waiting for " + host, e);
+        }
+    }
+
+    public static String hostId(final HostInfo host) {
+        return host.host() + ":" + host.port();
+    }
+}
