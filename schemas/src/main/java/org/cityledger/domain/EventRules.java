@@ -103,12 +103,16 @@ public final class EventRules {
     /** "3650 days" rather than "PT87600H": the reason is read by people. */
     static String describe(final Duration duration) {
         if (duration.toSeconds() % 86_400 == 0) {
-            return duration.toDays() + " days";
+            return plural(duration.toDays(), "day");
         }
         if (duration.toSeconds() % 60 == 0) {
-            return duration.toMinutes() + " minutes";
+            return plural(duration.toMinutes(), "minute");
         }
         return duration.toString();
+    }
+
+    private static String plural(final long count, final String unit) {
+        return count + " " + unit + (count == 1 ? "" : "s");
     }
 
     private static void checkProject(final List<Violation> violations, final ProjectRef project) {

@@ -22,7 +22,7 @@ import org.cityledger.streams.totals.Contribution;
 import org.cityledger.streams.totals.MutableTotals;
 import org.cityledger.streams.totals.Totals;
 import org.cityledger.streams.totals.TotalsKey;
-import org.cityledger.streams.totals.TotalsSerde;
+import org.cityledger.streams.totals.TotalsCodec;
 
 /**
  * The partial totals of one input partition: every slice (summary, district, sector, cell) of the
@@ -45,7 +45,7 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
     private volatile KeyValueStore<Bytes, byte[]> timeIndex;
 
     TotalsStore(final KeyValueStore<String, byte[]> inner) {
-        super(inner, TotalsSerde::toBytes, TotalsSerde::fromBytes);
+        super(inner, TotalsCodec::toBytes, TotalsCodec::fromBytes);
     }
 
     /**

@@ -9,27 +9,17 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Compact binary form of {@link Totals} for the totals store and its changelog. Internal state,
  * never read outside the ledger, so it trades Avro's evolution machinery for a version byte and
  * exact decimals (unscaled bytes plus scale).
  */
-public final class TotalsSerde implements Serde<Totals> {
+public final class TotalsCodec {
 
     private static final byte FORMAT_VERSION = 1;
 
-    @Override
-    public Serializer<Totals> serializer() {
-        return (topic, totals) -> totals == null ? null : toBytes(totals);
-    }
-
-    @Override
-    public Deserializer<Totals> deserializer() {
-        return (topic, bytes) -> bytes == null ? null : fromBytes(bytes);
+    private TotalsCodec() {
     }
 
     public static byte[] toBytes(final Totals totals) {
