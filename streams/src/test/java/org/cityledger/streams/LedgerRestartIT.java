@@ -107,6 +107,10 @@ class LedgerRestartIT {
             final Totals actual = second.totals().summary(Ask.NOW).value().totals();
             assertThat(actual).isEqualTo(expected);
             assertThat(second.totals().check(Ask.NOW).value().mismatches()).isEmpty();
+            // the as-of history is rebuilt from the event-time index after the restart
+            final Instant midway = BASE.plus(Duration.ofDays(15));
+            assertThat(second.totals().summary(Ask.asOf(midway)).value().totals())
+                    .isEqualTo(oracle(counted.values().stream().filter(e -> !e.occurredAt().isAfter(midway)).toList()));
         }
     }
 

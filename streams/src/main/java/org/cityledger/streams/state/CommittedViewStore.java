@@ -109,6 +109,7 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
         committedOffset = ALL_RESTORED;
         processedOffset = -1;
         loaded = true;
+        onOpened();
     }
 
     protected final boolean isLoaded() {
@@ -162,6 +163,27 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
     /** The subclass hands over its changes since the last flush (null value = delete). */
     protected abstract void drainChanges(List<KeyValue<String, V>> changes);
 
+    /**
+     * Changes for readers only, not written to the changelog: state the subclass can rebuild from
+     * elsewhere when it opens.
+     */
+    protected void drainViewOnlyChanges(final List<KeyValue<String, V>> changes) {
+    }
+
+    /** Puts rebuilt entries straight into the view; only from {@link #onOpened()}. */
+    protected final void putInView(final Map<String, V> entries) {
+        lock.writeLock().lock();
+        try {
+            view.putAll(entries);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Called at the end of {@link #open()}, once the restored entries are loaded. */
+    protected void onOpened() {
+    }
+
     @Override
     public final void flushCache() {
         final int before = pending.size();
@@ -178,6 +200,7 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
             }
             inner.put(COMMIT_MARKER, stamped(sequence, new byte[0]));
         }
+        drainViewOnlyChanges(pending);
         if (processedOffset >= 0) {
             pendingOffset = processedOffset;
         }

@@ -26,7 +26,7 @@ import org.cityledger.streams.totals.TotalsCodec;
 
 /**
  * The partial totals of one input partition: every slice (summary, district, sector, cell) of the
- * events in that partition, and the same per day of {@code occurredAt} for as-of questions. Queries
+ * events in that partition, and the same per 30-day period of {@code occurredAt} for as-of questions. Queries
  * add the partials of all partitions, so events never need a repartition topic to be summed per
  * district or sector.
  *
@@ -35,13 +35,16 @@ import org.cityledger.streams.totals.TotalsCodec;
  * updates mutable totals in memory and writes only the changed slices to the changelogged inner
  * store once per commit; readers see committed snapshots ({@link CommittedViewStore}).
  *
- * <p>As-of T: the day buckets before T's day, plus the events of T's own day up to T read from the
- * {@link EventTimeIndex}, skipping entries the open transaction wrote.
+ * <p>As-of T: the period totals before T's 30-day period, plus the events of T's own period up to T
+ * read from the {@link EventTimeIndex}, skipping entries the open transaction wrote.
  */
 public final class TotalsStore extends CommittedViewStore<Totals> {
 
     private final Map<String, MutableTotals> working = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
+    /** Per-period totals: not changelogged, rebuilt from the event-time index when the store opens. */
+    private final Map<String, MutableTotals> history = new HashMap<>();
+    private final Set<String> historyDirty = new HashSet<>();
     private volatile KeyValueStore<Bytes, byte[]> timeIndex;
 
     TotalsStore(final KeyValueStore<String, byte[]> inner) {
@@ -59,7 +62,7 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
                 TotalsStore::new);
     }
 
-    /** The event-time index the processor maintains beside this store (for exact as-of within a day). */
+    /** The event-time index the processor maintains beside this store (for exact as-of within a period). */
     public void attachTimeIndex(final KeyValueStore<Bytes, byte[]> index) {
         this.timeIndex = index;
     }
@@ -69,18 +72,52 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         working.put(key, MutableTotals.of(value));
     }
 
-    /** Adds ({@code sign} = 1) or takes back ({@code sign} = -1) an event in its slices and their day. */
-    public void apply(final Contribution contribution, final int sign, final long occurredAtMillis) {
-        final long day = TotalsKey.day(occurredAtMillis);
-        for (final String slice : TotalsKey.slices(contribution.district(), contribution.sector())) {
-            update(slice, contribution, sign);
-            update(TotalsKey.history(slice, day), contribution, sign);
+    /**
+     * Rebuilds the per-period history from the event-time index. Keeping history out of the
+     * changelog saves writing it at every commit (with events spread over many periods, several
+     * records per event); rebuilding costs one scan of the index when a task starts.
+     */
+    @Override
+    protected void onOpened() {
+        history.clear();
+        historyDirty.clear();
+        final KeyValueStore<Bytes, byte[]> index = timeIndex;
+        if (index == null) {
+            return;
         }
+        try (KeyValueIterator<Bytes, byte[]> all = index.all()) {
+            while (all.hasNext()) {
+                final KeyValue<Bytes, byte[]> entry = all.next();
+                final EventTimeIndex.Entry event = EventTimeIndex.entry(entry.value);
+                if (event.removedAt() < 0) {
+                    addToHistory(event.contribution(), 1, EventTimeIndex.occurredAt(entry.key), false);
+                }
+            }
+        }
+        final Map<String, Totals> rebuilt = new HashMap<>();
+        history.forEach((key, totals) -> rebuilt.put(key, totals.snapshot()));
+        putInView(rebuilt);
     }
 
-    private void update(final String key, final Contribution contribution, final int sign) {
-        working.computeIfAbsent(key, k -> new MutableTotals()).apply(contribution, sign);
-        dirty.add(key);
+    /** Adds ({@code sign} = 1) or takes back ({@code sign} = -1) an event in its slices and their period. */
+    public void apply(final Contribution contribution, final int sign, final long occurredAtMillis) {
+        for (final String slice : TotalsKey.slices(contribution.district(), contribution.sector())) {
+            working.computeIfAbsent(slice, k -> new MutableTotals()).apply(contribution, sign);
+            dirty.add(slice);
+        }
+        addToHistory(contribution, sign, occurredAtMillis, true);
+    }
+
+    private void addToHistory(final Contribution contribution, final int sign, final long occurredAtMillis,
+                              final boolean markDirty) {
+        final long period = TotalsKey.period(occurredAtMillis);
+        for (final String slice : TotalsKey.slices(contribution.district(), contribution.sector())) {
+            final String key = TotalsKey.history(slice, period);
+            history.computeIfAbsent(key, k -> new MutableTotals()).apply(contribution, sign);
+            if (markDirty) {
+                historyDirty.add(key);
+            }
+        }
     }
 
     @Override
@@ -92,10 +129,20 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
     }
 
     @Override
+    protected void drainViewOnlyChanges(final List<KeyValue<String, Totals>> changes) {
+        for (final String key : historyDirty) {
+            changes.add(KeyValue.pair(key, history.get(key).snapshot()));
+        }
+        historyDirty.clear();
+    }
+
+    @Override
     public void clearCache() {
         super.clearCache();
         working.clear();
         dirty.clear();
+        history.clear();
+        historyDirty.clear();
     }
 
     /** The committed partial totals of the slices whose keys start with {@code prefix}. */
@@ -113,12 +160,12 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
 
     /** The committed partial totals of the slices starting with {@code prefix} counting only events that occurred at or before {@code asOfMillis}. */
     public Map<String, Totals> asOf(final String prefix, final long asOfMillis) {
-        final long day = TotalsKey.day(asOfMillis);
+        final long period = TotalsKey.period(asOfMillis);
         final String historyPrefix = TotalsKey.HISTORY_PREFIX + prefix;
         final Map<String, Totals> sums = new HashMap<>();
         final long committedOffset = read(committed -> {
             committed.view().subMap(historyPrefix, true, historyPrefix + Character.MAX_VALUE, false).forEach((key, totals) -> {
-                if (TotalsKey.historyDay(key) < day) {
+                if (TotalsKey.historyPeriod(key) < period) {
                     sums.merge(TotalsKey.historySlice(key), totals, Totals::plus);
                 }
             });
@@ -128,8 +175,8 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         if (index == null) {
             throw new IllegalStateException("as-of totals need the event-time index, which only an active task keeps open");
         }
-        final Map<String, MutableTotals> sameDay = new HashMap<>();
-        try (KeyValueIterator<Bytes, byte[]> events = index.range(EventTimeIndex.timeBound(TotalsKey.dayStart(day)),
+        final Map<String, MutableTotals> samePeriod = new HashMap<>();
+        try (KeyValueIterator<Bytes, byte[]> events = index.range(EventTimeIndex.timeBound(TotalsKey.periodStart(period)),
                 EventTimeIndex.timeBound(asOfMillis + 1))) {
             while (events.hasNext()) {
                 final EventTimeIndex.Entry entry = EventTimeIndex.entry(events.next().value);
@@ -139,12 +186,12 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
                 final Contribution c = entry.contribution();
                 for (final String slice : TotalsKey.slices(c.district(), c.sector())) {
                     if (slice.startsWith(prefix)) {
-                        sameDay.computeIfAbsent(slice, k -> new MutableTotals()).apply(c, 1);
+                        samePeriod.computeIfAbsent(slice, k -> new MutableTotals()).apply(c, 1);
                     }
                 }
             }
         }
-        sameDay.forEach((slice, totals) -> sums.merge(slice, totals.snapshot(), Totals::plus));
+        samePeriod.forEach((slice, totals) -> sums.merge(slice, totals.snapshot(), Totals::plus));
         return sums;
     }
 

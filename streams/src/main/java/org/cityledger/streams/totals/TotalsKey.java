@@ -11,10 +11,14 @@ public final class TotalsKey {
     public static final String DISTRICT_PREFIX = "D|";
     public static final String SECTOR_PREFIX = "S|";
     public static final String CELL_PREFIX = "X|";
-    /** Per-day history of a slice, for as-of totals: {@code H|<slice key>@<epoch day, 7 digits>}. */
+    /** Per-period history of a slice, for as-of totals: {@code H|<slice key>@<period number, 7 digits>}. */
     public static final String HISTORY_PREFIX = "H|";
 
-    private static final long MILLIS_PER_DAY = 86_400_000L;
+    /**
+     * Length of a history period. As-of T adds whole periods before T's period and scans the events
+     * of T's own period: longer periods mean fewer totals kept, shorter ones less to scan.
+     */
+    public static final long PERIOD_MILLIS = 30L * 86_400_000L;
 
     private TotalsKey() {
     }
@@ -36,17 +40,17 @@ public final class TotalsKey {
         return new String[] {SUMMARY, district(district), sector(sector), cell(district, sector)};
     }
 
-    /** The UTC day (days since 1970-01-01) of an instant in epoch milliseconds. */
-    public static long day(final long epochMillis) {
-        return Math.floorDiv(epochMillis, MILLIS_PER_DAY);
+    /** The history period (30-day periods since 1970-01-01 UTC) of an instant in epoch milliseconds. */
+    public static long period(final long epochMillis) {
+        return Math.floorDiv(epochMillis, PERIOD_MILLIS);
     }
 
-    public static long dayStart(final long day) {
-        return day * MILLIS_PER_DAY;
+    public static long periodStart(final long period) {
+        return period * PERIOD_MILLIS;
     }
 
-    public static String history(final String slice, final long day) {
-        final String digits = Long.toString(day);
+    public static String history(final String slice, final long period) {
+        final String digits = Long.toString(period);
         return HISTORY_PREFIX + slice + '@' + "0000000".substring(Math.min(7, digits.length())) + digits;
     }
 
@@ -54,7 +58,7 @@ public final class TotalsKey {
         return historyKey.substring(HISTORY_PREFIX.length(), historyKey.lastIndexOf('@'));
     }
 
-    public static long historyDay(final String historyKey) {
+    public static long historyPeriod(final String historyKey) {
         return Long.parseLong(historyKey.substring(historyKey.lastIndexOf('@') + 1));
     }
 
