@@ -9,6 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.cityledger.streams.totals.Contribution;
 
 /**
@@ -19,6 +22,10 @@ import org.cityledger.streams.totals.Contribution;
  * Value: the input offset that counted the event, the offset that corrected it (-1 if none), and
  * its contribution. The offsets let a reader skip what the current transaction wrote and has not
  * committed yet.
+ *
+ * <p>The index has no changelog: everything in it is also in the event index, so a task that
+ * starts with an empty index and a non-empty event index rebuilds it from there
+ * ({@link #rebuild}). That halves what the ledger writes to Kafka per event.
  */
 public final class EventTimeIndex {
 
@@ -27,17 +34,51 @@ public final class EventTimeIndex {
     private EventTimeIndex() {
     }
 
+    /** {@code removedAt} of an event no correction has replaced. */
+    public static final long NOT_REMOVED = -1;
+    /** {@code addedAt}/{@code removedAt} of entries rebuilt from the event index: long committed. */
+    public static final long BEFORE_ANY_OFFSET = Long.MIN_VALUE;
+
     /** One index entry. */
     public record Entry(long addedAt, long removedAt, Contribution contribution) {
 
         /** Counted as of the committed input offset {@code committed}. */
         public boolean countsAt(final long committed) {
-            return addedAt <= committed && (removedAt < 0 || removedAt > committed);
+            return addedAt <= committed && (removedAt == NOT_REMOVED || removedAt > committed);
+        }
+
+        public boolean isRemoved() {
+            return removedAt != NOT_REMOVED;
         }
 
         public Entry removedAt(final long offset) {
             return new Entry(addedAt, offset, contribution);
         }
+    }
+
+    /**
+     * Fills an empty index from the event index (after a restore, a crash, or a move to another
+     * instance). Everything in the event index is committed.
+     *
+     * @return the number of events indexed
+     */
+    public static long rebuild(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> index) {
+        try (KeyValueIterator<Bytes, byte[]> existing = index.all()) {
+            if (existing.hasNext()) {
+                return 0;
+            }
+        }
+        long indexed = 0;
+        try (KeyValueIterator<String, byte[]> all = events.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, byte[]> entry = all.next();
+                final IndexedEvent event = IndexedEvent.fromBytes(entry.value);
+                index.put(key(event.occurredAt(), entry.key), value(new Entry(BEFORE_ANY_OFFSET,
+                        event.isCorrected() ? BEFORE_ANY_OFFSET : NOT_REMOVED, event.contribution())));
+                indexed++;
+            }
+        }
+        return indexed;
     }
 
     public static Bytes key(final long occurredAtMillis, final String eventId) {

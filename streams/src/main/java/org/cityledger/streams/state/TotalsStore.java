@@ -1,10 +1,9 @@
 package org.cityledger.streams.state;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -41,10 +40,14 @@ import org.cityledger.streams.totals.TotalsCodec;
 public final class TotalsStore extends CommittedViewStore<Totals> {
 
     private final Map<String, MutableTotals> working = new HashMap<>();
-    private final Set<String> dirty = new HashSet<>();
+    private final List<KeyValue<String, MutableTotals>> dirty = new ArrayList<>();
     /** Per-period totals: not changelogged, rebuilt from the event-time index when the store opens. */
     private final Map<String, MutableTotals> history = new HashMap<>();
-    private final Set<String> historyDirty = new HashSet<>();
+    private final List<KeyValue<String, MutableTotals>> historyDirty = new ArrayList<>();
+    /** district → sector → the four slices' totals; spares four key lookups per event. */
+    private final Map<String, Map<String, MutableTotals[]>> sliceSlots = new HashMap<>();
+    /** district → sector → period → the four history totals. */
+    private final Map<String, Map<String, Map<Long, MutableTotals[]>>> historySlots = new HashMap<>();
     private volatile KeyValueStore<Bytes, byte[]> timeIndex;
 
     TotalsStore(final KeyValueStore<String, byte[]> inner) {
@@ -79,8 +82,11 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
      */
     @Override
     protected void onOpened() {
+        // the restored slices are new objects: forget slots that point at the old ones
+        sliceSlots.clear();
         history.clear();
         historyDirty.clear();
+        historySlots.clear();
         final KeyValueStore<Bytes, byte[]> index = timeIndex;
         if (index == null) {
             return;
@@ -89,7 +95,7 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
             while (all.hasNext()) {
                 final KeyValue<Bytes, byte[]> entry = all.next();
                 final EventTimeIndex.Entry event = EventTimeIndex.entry(entry.value);
-                if (event.removedAt() < 0) {
+                if (!event.isRemoved()) {
                     addToHistory(event.contribution(), 1, EventTimeIndex.occurredAt(entry.key), false);
                 }
             }
@@ -101,9 +107,15 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
 
     /** Adds ({@code sign} = 1) or takes back ({@code sign} = -1) an event in its slices and their period. */
     public void apply(final Contribution contribution, final int sign, final long occurredAtMillis) {
-        for (final String slice : TotalsKey.slices(contribution.district(), contribution.sector())) {
-            working.computeIfAbsent(slice, k -> new MutableTotals()).apply(contribution, sign);
-            dirty.add(slice);
+        final MutableTotals[] slots = sliceSlots.computeIfAbsent(contribution.district(), d -> new HashMap<>())
+                .computeIfAbsent(contribution.sector(), s -> slots(working,
+                        TotalsKey.slices(contribution.district(), contribution.sector())));
+        final String[] keys = TotalsKey.slices(contribution.district(), contribution.sector());
+        for (int i = 0; i < slots.length; i++) {
+            slots[i].apply(contribution, sign);
+            if (slots[i].markDirty()) {
+                dirty.add(KeyValue.pair(keys[i], slots[i]));
+            }
         }
         addToHistory(contribution, sign, occurredAtMillis, true);
     }
@@ -111,27 +123,38 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
     private void addToHistory(final Contribution contribution, final int sign, final long occurredAtMillis,
                               final boolean markDirty) {
         final long period = TotalsKey.period(occurredAtMillis);
-        for (final String slice : TotalsKey.slices(contribution.district(), contribution.sector())) {
-            final String key = TotalsKey.history(slice, period);
-            history.computeIfAbsent(key, k -> new MutableTotals()).apply(contribution, sign);
-            if (markDirty) {
-                historyDirty.add(key);
+        final String[] keys = TotalsKey.histories(contribution.district(), contribution.sector(), period);
+        final MutableTotals[] slots = historySlots.computeIfAbsent(contribution.district(), d -> new HashMap<>())
+                .computeIfAbsent(contribution.sector(), s -> new HashMap<>())
+                .computeIfAbsent(period, p -> slots(history, keys));
+        for (int i = 0; i < slots.length; i++) {
+            slots[i].apply(contribution, sign);
+            if (markDirty && slots[i].markDirty()) {
+                historyDirty.add(KeyValue.pair(keys[i], slots[i]));
             }
         }
     }
 
+    private static MutableTotals[] slots(final Map<String, MutableTotals> totals, final String[] keys) {
+        final MutableTotals[] slots = new MutableTotals[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            slots[i] = totals.computeIfAbsent(keys[i], k -> new MutableTotals());
+        }
+        return slots;
+    }
+
     @Override
     protected void drainChanges(final List<KeyValue<String, Totals>> changes) {
-        for (final String key : dirty) {
-            changes.add(KeyValue.pair(key, working.get(key).snapshot()));
+        for (final KeyValue<String, MutableTotals> changed : dirty) {
+            changes.add(KeyValue.pair(changed.key, changed.value.snapshot()));
         }
         dirty.clear();
     }
 
     @Override
     protected void drainViewOnlyChanges(final List<KeyValue<String, Totals>> changes) {
-        for (final String key : historyDirty) {
-            changes.add(KeyValue.pair(key, history.get(key).snapshot()));
+        for (final KeyValue<String, MutableTotals> changed : historyDirty) {
+            changes.add(KeyValue.pair(changed.key, changed.value.snapshot()));
         }
         historyDirty.clear();
     }
@@ -143,6 +166,8 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         dirty.clear();
         history.clear();
         historyDirty.clear();
+        sliceSlots.clear();
+        historySlots.clear();
     }
 
     /** The committed partial totals of the slices whose keys start with {@code prefix}. */

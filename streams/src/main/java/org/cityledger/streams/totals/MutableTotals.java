@@ -6,18 +6,50 @@ import java.util.Map;
 import org.cityledger.domain.EventKind;
 
 /**
- * The stream thread's working copy of one slice's totals. Updated in place for every event (no
- * allocation of immutable copies on the hot path) and turned into an immutable {@link Totals}
- * only when the store commits.
+ * The stream thread's working copy of one slice's totals. Updated in place for every event and
+ * turned into an immutable {@link Totals} only when the store commits. An event touches eight of
+ * these (four slices and their history period), so the layout is tuned for that: per kind a few
+ * currencies in parallel arrays, searched linearly (a slice rarely sees more than two currencies),
+ * instead of hash maps and boxed merges, which dominated profiles.
  */
 public final class MutableTotals {
 
     private final Kind[] kinds = {new Kind(), new Kind(), new Kind()};
+    /** Set while the totals have changes not yet handed to the store's commit. */
+    private boolean dirty;
 
     private static final class Kind {
         long count;
-        final Map<String, BigDecimal> amounts = new HashMap<>(4);
-        final Map<String, BigDecimal> extra = new HashMap<>(4);
+        int currencies;
+        String[] codes = new String[2];
+        BigDecimal[] amounts = new BigDecimal[2];
+        BigDecimal[] extras = new BigDecimal[2];
+
+        int slot(final String currency) {
+            for (int i = 0; i < currencies; i++) {
+                // codes come from the same decoder strings most of the time: identity first
+                if (codes[i] == currency || codes[i].equals(currency)) {
+                    return i;
+                }
+            }
+            if (currencies == codes.length) {
+                codes = java.util.Arrays.copyOf(codes, currencies * 2);
+                amounts = java.util.Arrays.copyOf(amounts, currencies * 2);
+                extras = java.util.Arrays.copyOf(extras, currencies * 2);
+            }
+            codes[currencies] = currency;
+            return currencies++;
+        }
+
+        Map<String, BigDecimal> map(final BigDecimal[] sums) {
+            final Map<String, BigDecimal> map = new HashMap<>(4);
+            for (int i = 0; i < currencies; i++) {
+                if (sums[i] != null) {
+                    map.put(codes[i], sums[i]);
+                }
+            }
+            return map;
+        }
     }
 
     public static MutableTotals of(final Totals totals) {
@@ -26,8 +58,8 @@ public final class MutableTotals {
             final KindTotals source = totals.of(kind);
             final Kind target = mutable.kinds[kind.ordinal()];
             target.count = source.count();
-            target.amounts.putAll(source.amounts());
-            target.extra.putAll(source.extra());
+            source.amounts().forEach((currency, value) -> target.amounts[target.slot(currency)] = value);
+            source.extra().forEach((currency, value) -> target.extras[target.slot(currency)] = value);
         }
         return mutable;
     }
@@ -36,26 +68,36 @@ public final class MutableTotals {
     public void apply(final Contribution contribution, final int sign) {
         final Kind kind = kinds[contribution.kind().ordinal()];
         kind.count += sign;
-        add(kind.amounts, contribution.currency(), contribution.amount(), sign);
+        final int slot = kind.slot(contribution.currency());
+        kind.amounts[slot] = add(kind.amounts[slot], contribution.amount(), sign);
         if (contribution.extra() != null) {
-            add(kind.extra, contribution.currency(), contribution.extra(), sign);
+            kind.extras[slot] = add(kind.extras[slot], contribution.extra(), sign);
         }
     }
 
-    private static void add(final Map<String, BigDecimal> sums, final String currency, final BigDecimal value,
-                            final int sign) {
+    private static BigDecimal add(final BigDecimal sum, final BigDecimal value, final int sign) {
         final BigDecimal delta = sign > 0 ? value : value.negate();
-        sums.merge(currency, delta, BigDecimal::add);
+        return sum == null ? delta : sum.add(delta);
+    }
+
+    /** Marks the totals changed; true if they were not marked yet (the caller then queues them once). */
+    public boolean markDirty() {
+        if (dirty) {
+            return false;
+        }
+        dirty = true;
+        return true;
     }
 
     public Totals snapshot() {
+        dirty = false;
         return new Totals(snapshot(kinds[0]), snapshot(kinds[1]), snapshot(kinds[2]));
     }
 
     private static KindTotals snapshot(final Kind kind) {
-        if (kind.count == 0 && kind.amounts.isEmpty() && kind.extra.isEmpty()) {
+        if (kind.count == 0 && kind.currencies == 0) {
             return KindTotals.EMPTY;
         }
-        return new KindTotals(kind.count, kind.amounts, kind.extra);
+        return new KindTotals(kind.count, kind.map(kind.amounts), kind.map(kind.extras));
     }
 }

@@ -1,5 +1,8 @@
 package org.cityledger.streams.totals;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Keys of the totals store. One store holds every slice so that one event updates its four slices
  * in one place and a query reads one store. Codes contain no '|' (they are validated against the
@@ -20,6 +23,10 @@ public final class TotalsKey {
      */
     public static final long PERIOD_MILLIS = 30L * 86_400_000L;
 
+    // codes are validated against the reference lists before they get here, so these stay small
+    private static final Map<String, Map<String, String[]>> SLICES = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, Map<Long, String[]>>> HISTORIES = new ConcurrentHashMap<>();
+
     private TotalsKey() {
     }
 
@@ -35,9 +42,27 @@ public final class TotalsKey {
         return CELL_PREFIX + district + '|' + sector;
     }
 
-    /** The four slices an event in {@code district} and {@code sector} counts in. */
+    /**
+     * The four slices an event in {@code district} and {@code sector} counts in. Callers must not
+     * modify the array: it is shared, because building four keys per event showed in profiles.
+     */
     public static String[] slices(final String district, final String sector) {
-        return new String[] {SUMMARY, district(district), sector(sector), cell(district, sector)};
+        return SLICES.computeIfAbsent(district, d -> new ConcurrentHashMap<>())
+                .computeIfAbsent(sector, s -> new String[] {SUMMARY, district(district), sector(sector), cell(district, sector)});
+    }
+
+    /** The history keys of {@link #slices} in one period; shared like them. */
+    public static String[] histories(final String district, final String sector, final long period) {
+        return HISTORIES.computeIfAbsent(district, d -> new ConcurrentHashMap<>())
+                .computeIfAbsent(sector, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(period, p -> {
+                    final String[] slices = slices(district, sector);
+                    final String[] keys = new String[slices.length];
+                    for (int i = 0; i < slices.length; i++) {
+                        keys[i] = history(slices[i], p);
+                    }
+                    return keys;
+                });
     }
 
     /** The history period (30-day periods since 1970-01-01 UTC) of an instant in epoch milliseconds. */
