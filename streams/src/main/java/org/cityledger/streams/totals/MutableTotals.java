@@ -58,8 +58,15 @@ public final class MutableTotals {
             final KindTotals source = totals.of(kind);
             final Kind target = mutable.kinds[kind.ordinal()];
             target.count = source.count();
-            source.amounts().forEach((currency, value) -> target.amounts[target.slot(currency)] = value);
-            source.extra().forEach((currency, value) -> target.extras[target.slot(currency)] = value);
+            // slot() may grow the arrays, so it must run before the array is read
+            source.amounts().forEach((currency, value) -> {
+                final int slot = target.slot(currency);
+                target.amounts[slot] = value;
+            });
+            source.extra().forEach((currency, value) -> {
+                final int slot = target.slot(currency);
+                target.extras[slot] = value;
+            });
         }
         return mutable;
     }
