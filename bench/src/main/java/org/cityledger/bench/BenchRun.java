@@ -1,0 +1,774 @@
+package org.cityledger.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.cityledger.broker.EmbeddedKafkaBroker;
+import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.Topics;
+import org.cityledger.streams.LedgerConfig;
+import org.cityledger.streams.LedgerNode;
+import org.cityledger.streams.TopicSetup;
+import org.cityledger.streams.query.QueryUnavailableException;
+import org.cityledger.streams.totals.Totals;
+
+/**
+ * One run of the harness: the cluster, the data, the stages in order, the figures. Every
+ * baseline runs on the same broker, over the same records, in the same run as the ledger, so that
+ * ratios compare like with like whatever the machine is doing. A stage that fails is reported
+ * and the run goes on where it can.
+ */
+final class BenchRun implements AutoCloseable {
+
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(60);
+    /** Counted events of the main data set kept for the key lookups: enough that one instance of three owns a thousand. */
+    private static final int COUNTED_SAMPLE = 6_000;
+    /** Distinct keys a key-lookup case goes round. */
+    private static final int LOOKUP_KEYS = 1_000;
+    /** Ledger instances of the query stage. */
+    private static final int CLUSTER_SIZE = 3;
+    private static final int CLUSTER_ATTEMPTS = 2;
+    private static final String SUMMARY = "/api/totals/summary";
+
+    private final BenchSettings settings;
+    private final PrintStream out;
+    private final Report report;
+    private final MemorySampler memory;
+    private final EventCodec codec = new EventCodec();
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
+    private final Oracle oracle = new Oracle();
+
+    private ProjectCatalog catalog;
+    private Path runDir;
+    private EmbeddedKafkaBroker broker;
+    private String bootstrap;
+    private Admin admin;
+    private int partitions;
+    private boolean closed;
+
+    private long mainRecords;
+    private long mainValueBytes;
+    private double consumerRate;
+    private double bareSteadyRate;
+
+    private List<CountedEvent> countedEvents = List.of();
+
+    private LedgerNode node;
+    private LedgerConfig nodeConfig;
+    private LedgerTotals nodeTotals;
+
+    BenchRun(final BenchSettings settings, final PrintStream out, final Report report, final MemorySampler memory) {
+        this.settings = settings;
+        this.out = out;
+        this.report = report;
+        this.memory = memory;
+    }
+
+    void run() {
+        setUp();
+        final List<Stage> order = List.of(Stage.PRODUCER, Stage.CONSUMER, Stage.STREAMS, Stage.LEDGER, Stage.LATENCY,
+                Stage.QUERY, Stage.REPLAY);
+        for (final Stage stage : order) {
+            if (!settings.runs(stage)) {
+                report.skipped(stage, "--skip");
+                continue;
+            }
+            memory.stage(stage.key());
+            note(stage, "stage " + stage.number() + ": " + stage.title());
+            final long started = System.nanoTime();
+            try {
+                switch (stage) {
+                    case PRODUCER -> producer();
+                    case CONSUMER -> consumer();
+                    case STREAMS -> bareStreams();
+                    case LEDGER -> ledger();
+                    case LATENCY -> latency();
+                    case QUERY -> queries();
+                    case REPLAY -> replay();
+                    default -> throw new IllegalStateException("no runner for " + stage);
+                }
+                report.section(stage).detail("stageSeconds", (System.nanoTime() - started) / 1e9);
+                // after the stage's clocks stopped: a full collection here costs no figure its accuracy
+                memory.liveAtEnd();
+            } catch (final RuntimeException e) {
+                note(stage, "FAILED: " + e);
+                report.failed(stage, e);
+                if (stage == Stage.PRODUCER) {
+                    // every later stage reads what the producer stage wrote
+                    order.subList(order.indexOf(stage) + 1, order.size())
+                            .forEach(s -> report.skipped(s, "the producer stage failed"));
+                    break;
+                }
+            }
+        }
+        memory.stage("teardown");
+        closeNode();
+    }
+
+    // ---------------------------------------------------------------- set-up
+
+    private void setUp() {
+        try {
+            Files.createDirectories(settings.workDir());
+            runDir = Files.createTempDirectory(settings.workDir(), "ledger-bench-");
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot create a work directory in " + settings.workDir(), e);
+        }
+        if (settings.embedded()) {
+            note(null, "starting an embedded Kafka broker in " + runDir);
+            broker = EmbeddedKafkaBroker.builder().logDir(runDir.resolve("kafka"))
+                    // everything shares two cores with the broker here: a starved heartbeat must not get the
+                    // broker fenced (which moves every coordinator and fails open transactions mid-run)
+                    .brokerProperty("broker.session.timeout.ms", "60000")
+                    .build().start();
+            bootstrap = broker.bootstrapServers();
+        } else {
+            bootstrap = settings.bootstrapServers();
+        }
+        admin = KafkaClients.admin(bootstrap);
+        if (settings.resetTopics()) {
+            resetTopics();
+        }
+        partitions = TopicSetup.ensureTopics(bootstrap, settings.partitions(), (short) 1);
+        final long existing = KafkaClients.sum(KafkaClients.endOffsets(admin, Topics.EVENTS, partitions));
+        if (existing > 0) {
+            throw new IllegalStateException(Topics.EVENTS + " already holds " + existing + " records; the harness needs it "
+                    + "empty to know what the ledger must count (--reset-topics deletes " + Topics.EVENTS + " and "
+                    + Topics.DEAD_LETTERS + " first)");
+        }
+        catalog = ProjectCatalog.create(settings.seed(), settings.projects());
+        note(null, String.format(Locale.ROOT, "cluster %s, %s with %d partitions, %,d projects, seed %d",
+                settings.embedded() ? "embedded at " + bootstrap : bootstrap, Topics.EVENTS, partitions,
+                settings.projects(), settings.seed()));
+    }
+
+    private void resetTopics() {
+        note(null, "deleting " + Topics.EVENTS + " and " + Topics.DEAD_LETTERS);
+        try {
+            KafkaClients.get(admin.deleteTopics(List.of(Topics.EVENTS, Topics.DEAD_LETTERS)).all());
+        } catch (final IllegalStateException e) {
+            note(null, "could not delete (maybe absent): " + e.getMessage());
+        }
+        // deletion is asynchronous on the broker; creating too early fails with TopicExists
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (KafkaClients.get(admin.listTopics().names()).contains(Topics.EVENTS) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+    }
+
+    // ---------------------------------------------------------------- 1. producer ceiling
+
+    private void producer() {
+        note(Stage.PRODUCER, String.format(Locale.ROOT, "drawing %,d records (the 'main' data set)", settings.events()));
+        final EncodedEvents data = EncodedEvents.draw(new EventGenerator(codec, catalog, settings.seed(), "main", 0, 1),
+                settings.events(), out, "producer");
+        oracle.merge(data.oracle());
+        countedEvents = CountedEvent.sample(data, codec, COUNTED_SAMPLE);
+        long valueBytes = 0;
+        for (int i = 0; i < data.size(); i++) {
+            valueBytes += data.value(i).length;
+        }
+        mainValueBytes = valueBytes;
+        note(Stage.PRODUCER, "producing to " + Topics.EVENTS);
+        final Throughput result = RawProduce.sendAll(bootstrap, Topics.EVENTS, data,
+                Progress.of(out, "producer", "records", data.size()));
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        mainRecords = KafkaClients.sum(end);
+        if (mainRecords != data.size()) {
+            report.problem("producer: the topic holds " + mainRecords + " records, " + data.size() + " were sent");
+        }
+        report.section(Stage.PRODUCER)
+                .figure("records", (long) data.size(), "records", Fmt.count(data.size()))
+                .figure("recordsPerSecond", result.recordsPerSecond(), "rate", Fmt.rate(result.recordsPerSecond(), "records")
+                        + "  (" + Fmt.megabytesPerSecond(result.bytesPerSecond()) + ")")
+                .figure("averageRecordBytes", (double) result.bytes() / result.records(), "average record",
+                        String.format(Locale.ROOT, "%.0f B (key + Avro value)", (double) result.bytes() / result.records()))
+                .figure("seconds", result.seconds(), "time", Fmt.seconds(result.seconds()))
+                .detail("megabytesPerSecond", result.bytesPerSecond() / 1e6)
+                .detail("bytes", result.bytes())
+                .detail("recordsPerPartition", perPartition(end))
+                .detail("producer", "idempotent, acks=all, lz4, linger.ms=10, batch.size=262144")
+                .detail("mix", data.oracle().recordsJson());
+    }
+
+    // ---------------------------------------------------------------- 2. consumer ceiling
+
+    private void consumer() {
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        final Throughput result = RawConsume.readAll(bootstrap, end,
+                Progress.of(out, "consumer", "records", KafkaClients.sum(end)));
+        consumerRate = result.recordsPerSecond();
+        report.section(Stage.CONSUMER)
+                .figure("records", result.records(), "records", Fmt.count(result.records()))
+                .figure("recordsPerSecond", result.recordsPerSecond(), "rate", Fmt.rate(result.recordsPerSecond(), "records")
+                        + "  (" + Fmt.megabytesPerSecond(result.bytesPerSecond()) + ")")
+                .figure("seconds", result.seconds(), "time", Fmt.seconds(result.seconds()))
+                .detail("megabytesPerSecond", result.bytesPerSecond() / 1e6)
+                .detail("consumer", "assign all partitions, read_committed, max.poll.records=2000, no deserialization");
+    }
+
+    // ---------------------------------------------------------------- 3. bare Streams EOS sum
+
+    private void bareStreams() {
+        final String applicationId = "bench-bare-sum-" + runId;
+        final LedgerConfig config = LedgerConfig.defaults(bootstrap, runDir.resolve("bare")).withApplicationId(applicationId);
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final KafkaStreams streams = new KafkaStreams(BareSumTopology.build(), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.set(e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        try {
+            final long start = System.nanoTime();
+            streams.start();
+            final CatchUp.Result result = CatchUp.await(streams, failure::get, admin, applicationId, Topics.EVENTS, end,
+                    start, Progress.of(out, "streams", "records", KafkaClients.sum(end)));
+            bareSteadyRate = result.steadyRecordsPerSecond();
+            final long summed = storeSum(streams);
+            final String check = summed == mainValueBytes ? "OK" : "MISMATCH: summed " + summed + " bytes, produced "
+                    + mainValueBytes;
+            if (!"OK".equals(check)) {
+                report.problem("streams: " + check);
+            }
+            catchUpFigures(report.section(Stage.STREAMS), result)
+                    .detail("streamThread", StreamsMetrics.of(streams))
+                    .figure("check", check, "check (sum of sizes = bytes produced)", check)
+                    .detail("commitIntervalMillis", config.commitInterval().toMillis())
+                    .detail("topology", "source -> processor adding record sizes per key into one persistent, cached, "
+                            + "changelogged key-value store; exactly_once_v2; the ledger's Streams settings");
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
+    private static long storeSum(final KafkaStreams streams) {
+        final long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                final ReadOnlyKeyValueStore<String, Long> store = streams.store(StoreQueryParameters.fromNameAndType(
+                        BareSumTopology.STORE, QueryableStoreTypes.keyValueStore()));
+                long sum = 0;
+                try (KeyValueIterator<String, Long> all = store.all()) {
+                    while (all.hasNext()) {
+                        final KeyValue<String, Long> entry = all.next();
+                        sum += entry.value;
+                    }
+                }
+                return sum;
+            } catch (final InvalidStateStoreException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- 4. the ledger
+
+    private void ledger() {
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        final CatchUp.Result result = startNode(end, "ledger");
+        final String check = checkTotals(Stage.LEDGER);
+        final long deadLetters = countDeadLetters();
+        final long expectedDeadLetters = oracle.expectedDeadLetters();
+        final String deadLetterCheck = deadLetters == expectedDeadLetters ? "OK"
+                : "MISMATCH: " + deadLetters + " dead letters, expected " + expectedDeadLetters;
+        if (!"OK".equals(deadLetterCheck)) {
+            report.problem("ledger dead letters: " + deadLetterCheck);
+        }
+        final Report.Section section = catchUpFigures(report.section(Stage.LEDGER), result);
+        if (bareSteadyRate > 0) {
+            final double ratio = result.steadyRecordsPerSecond() / bareSteadyRate;
+            section.figure("ratioToStreams", ratio, "ratio to 3 (bare Streams EOS)", Fmt.ratio(ratio));
+        }
+        if (consumerRate > 0) {
+            final double ratio = result.steadyRecordsPerSecond() / consumerRate;
+            section.figure("ratioToConsumer", ratio, "ratio to 2 (raw consumer)", Fmt.ratio(ratio));
+        }
+        section.figure("check", check, "check (totals = generator's oracle)", check)
+                .figure("deadLetterCheck", deadLetterCheck, "check (dead letters = invalid records)", deadLetterCheck)
+                .detail("countedEvents", oracle.countedEvents())
+                .detail("deadLetters", deadLetters)
+                .detail("streamThread", StreamsMetrics.of(node.streams()))
+                .detail("commitIntervalMillis", nodeConfig.commitInterval().toMillis())
+                .detail("ratioBasis", "steady rates (after the first commit) of stage 4 over stage 3, and over stage 2's rate");
+    }
+
+    /** Starts the ledger node of this run and waits until it has committed {@code end}. */
+    private CatchUp.Result startNode(final Map<TopicPartition, Long> end, final String progressName) {
+        final String applicationId = "bench-ledger-" + runId;
+        nodeConfig = LedgerConfig.defaults(bootstrap, runDir.resolve("ledger")).withApplicationId(applicationId)
+                .withHttpPort(0);
+        final long start = System.nanoTime();
+        node = new LedgerNode(nodeConfig).start();
+        nodeTotals = new LedgerTotals(node);
+        return CatchUp.await(node.streams(), () -> null, admin, applicationId, Topics.EVENTS, end, start,
+                Progress.of(out, progressName, "records", KafkaClients.sum(end)));
+    }
+
+    private void ensureNode(final Stage stage) {
+        if (node != null) {
+            final KafkaStreams.State state = node.streams().state();
+            if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+                throw new IllegalStateException("the ledger node is " + state + " (its failure is in the log above)");
+            }
+            return;
+        }
+        note(stage, "starting a ledger node and letting it catch up with the topic (not timed)");
+        startNode(KafkaClients.endOffsets(admin, Topics.EVENTS, partitions), stage.key());
+    }
+
+    private void closeNode() {
+        if (node != null) {
+            node.close();
+            node = null;
+            nodeTotals = null;
+        }
+    }
+
+    /** Waits until the ledger's summary equals the oracle; "OK", or what differs when it never does. */
+    private String checkTotals(final Stage stage) {
+        return checkTotals(stage, nodeTotals);
+    }
+
+    private String checkTotals(final Stage stage, final LedgerTotals totals) {
+        final long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
+        String last = "unavailable";
+        while (System.nanoTime() < deadline) {
+            try {
+                final Totals summary = totals.summary();
+                final List<String> differences = oracle.differences(summary);
+                if (differences.isEmpty()) {
+                    return "OK";
+                }
+                last = String.join("; ", differences);
+            } catch (final QueryUnavailableException e) {
+                last = "unavailable: " + e.getMessage();
+            }
+            // committed totals are published just after the commit; give them a moment
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        final String check = "MISMATCH: " + last;
+        report.problem(stage.key() + ": " + check);
+        return check;
+    }
+
+    /** Records in the dead-letter topic (committed ones only: the ledger writes it in transactions). */
+    private long countDeadLetters() {
+        final Map<TopicPartition, OffsetSpec> request = Map.of(new TopicPartition(Topics.DEAD_LETTERS, 0), OffsetSpec.latest());
+        final Map<TopicPartition, Long> end = new LinkedHashMap<>();
+        KafkaClients.get(admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all())
+                .forEach((tp, info) -> end.put(tp, info.offset()));
+        return RawConsume.readAll(bootstrap, end, Progress.none()).records();
+    }
+
+    // ---------------------------------------------------------------- 5. produce -> visible
+
+    private void latency() {
+        ensureNode(Stage.LATENCY);
+        final Report.Section section = report.section(Stage.LATENCY);
+        final List<Map<String, Object>> rates = new ArrayList<>();
+        for (final int rate : settings.rates()) {
+            final int count = (int) Math.min(Integer.MAX_VALUE - 8, (long) rate * settings.latencySeconds());
+            final EncodedEvents data = EncodedEvents.draw(new EventGenerator(codec, catalog, settings.seed(), "lat" + rate,
+                    0, 1), count, out, "latency");
+            // counted in the oracle before sending: a failure half way makes later checks report it
+            oracle.merge(data.oracle());
+            note(Stage.LATENCY, String.format(Locale.ROOT, "offering %,d records/s for %d s", rate, settings.latencySeconds()));
+            final VisibilityLatency.Result result = VisibilityLatency.run(bootstrap, nodeTotals, data, rate, out);
+            note(Stage.LATENCY, String.format(Locale.ROOT, "%,d records/s: p50 %s  p99 %s  max %s", rate,
+                    Fmt.millis(result.millis(50)), Fmt.millis(result.millis(99)), Fmt.millis(result.maxMillis())));
+            final Map<String, Object> json = new LinkedHashMap<>();
+            json.put("offeredPerSecond", rate);
+            json.put("sentPerSecond", Fmt.round(result.sentPerSecond()));
+            json.put("visiblePerSecond", Fmt.round(result.visiblePerSecond()));
+            json.put("drainSeconds", Fmt.round(result.drainSeconds()));
+            json.put("latencyGrowthSeconds", Fmt.round(result.growthSeconds()));
+            json.put("saturated", result.saturated());
+            json.put("records", result.sent());
+            json.put("timed", result.timed());
+            json.put("unseen", result.unseen());
+            json.put("p50Millis", Fmt.round(result.millis(50)));
+            json.put("p99Millis", Fmt.round(result.millis(99)));
+            json.put("p999Millis", Fmt.round(result.millis(99.9)));
+            json.put("maxMillis", Fmt.round(result.maxMillis()));
+            json.put("summaryReads", result.reads());
+            json.put("meanSummaryReadMillis", Fmt.round(result.meanReadMillis()));
+            json.put("streamThread", StreamsMetrics.of(node.streams()));
+            rates.add(json);
+            section.row(String.format(Locale.ROOT, "at %,d records/s", rate),
+                    String.format(Locale.ROOT, "p50 %s  p99 %s  max %s%s%s", Fmt.millis(result.millis(50)),
+                            Fmt.millis(result.millis(99)), Fmt.millis(result.maxMillis()),
+                            result.saturated() ? "  (saturated: kept up with " + Fmt.rate(result.visiblePerSecond(),
+                                    "records") + ")" : "",
+                            result.unseen() > 0 ? "  (" + Fmt.count(result.unseen()) + " never seen)" : ""));
+            if (result.unseen() > 0) {
+                report.problem("latency: " + result.unseen() + " records not visible at " + rate + " records/s");
+            }
+        }
+        final String check = checkTotals(Stage.LATENCY);
+        section.detail("rates", rates)
+                .figure("check", check, "check (totals = oracle)", check)
+                .detail("producer", "the ledger's publisher settings (idempotent, acks=all, lz4, linger.ms=20)")
+                .detail("method", "scheduled send time to the first in-process summary read (every 1 ms) whose event "
+                        + "count includes the record; duplicates, corrections and invalid records are sent but not timed");
+    }
+
+    // ---------------------------------------------------------------- 6. queries
+
+    private void queries() {
+        if (countedEvents.isEmpty()) {
+            throw new IllegalStateException("the producer stage left no counted event to look up");
+        }
+        final Report.Section section = report.section(Stage.QUERY);
+        // one instance first, on the running node: every partition local, the baseline for the three
+        ensureNode(Stage.QUERY);
+        final String single = LedgerCluster.instanceId(node);
+        final List<QueryLoad.Result> alone = new ArrayList<>();
+        alone.add(measure(new QueryLoad.QueryCase("keyLookupOneInstance", "key lookup, 1 instance", node.httpPort(),
+                CountedEvent.PATH_PATTERN, paths(countedEvents.subList(0, Math.min(LOOKUP_KEYS, countedEvents.size()))),
+                single)));
+        alone.add(measure(new QueryLoad.QueryCase("summaryOneInstance", "summary, 1 instance", node.httpPort(), SUMMARY,
+                List.of(SUMMARY), single)));
+        // the three instances get the cores to themselves (stage 7 would close the node anyway)
+        closeNode();
+
+        final List<QueryLoad.Result> three = new ArrayList<>();
+        try (LedgerCluster cluster = sharedCluster()) {
+            final List<LedgerNode> nodes = cluster.nodes();
+            final Map<String, List<Integer>> assignment = cluster.awaitSettled();
+            final String check = checkTotals(Stage.QUERY, new LedgerTotals(nodes.get(0)));
+            final double readySeconds = cluster.secondsSinceStart();
+            note(Stage.QUERY, String.format(Locale.ROOT, "ready after %.1f s; active partitions %s; totals %s",
+                    readySeconds, assignment, check));
+
+            // sorted by owner as the ledger routes them; the owner of the most gives the most keys to vary over
+            final Map<LedgerNode, List<CountedEvent>> byOwner = new LinkedHashMap<>();
+            for (final CountedEvent event : countedEvents) {
+                final LedgerNode owner = cluster.ownerOf(event.projectId());
+                if (owner == null) {
+                    throw new IllegalStateException("project " + event.projectId() + " has no active owner although the "
+                            + "instances settled");
+                }
+                byOwner.computeIfAbsent(owner, n -> new ArrayList<>()).add(event);
+            }
+            final LedgerNode owner = byOwner.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()))
+                    .orElseThrow().getKey();
+            final LedgerNode elsewhere = nodes.stream().filter(n -> n != owner).findFirst().orElseThrow();
+            final List<CountedEvent> owned = byOwner.get(owner);
+            final List<String> lookups = paths(owned.subList(0, Math.min(LOOKUP_KEYS, owned.size())));
+            final String ownerId = LedgerCluster.instanceId(owner);
+            three.add(measure(new QueryLoad.QueryCase("keyLookupLocal", "key lookup, served locally", owner.httpPort(),
+                    CountedEvent.PATH_PATTERN, lookups, ownerId)));
+            three.add(measure(new QueryLoad.QueryCase("keyLookupForwarded", "key lookup, forwarded", elsewhere.httpPort(),
+                    CountedEvent.PATH_PATTERN, lookups, ownerId)));
+            three.add(measure(new QueryLoad.QueryCase("summaryFanOut3", "summary, fan-out over " + CLUSTER_SIZE,
+                    nodes.get(0).httpPort(), SUMMARY, List.of(SUMMARY), cluster.allInstances())));
+
+            final Map<String, Object> clusterJson = new LinkedHashMap<>();
+            clusterJson.put("applicationId", cluster.applicationId());
+            clusterJson.put("instances", CLUSTER_SIZE);
+            clusterJson.put("activePartitions", assignment);
+            clusterJson.put("standbyReplicas", nodes.get(0).config().standbyReplicas());
+            clusterJson.put("keyOwner", ownerId);
+            clusterJson.put("readySeconds", Fmt.round(readySeconds));
+            section.row("instances", String.format(Locale.ROOT, "%d, active partitions %s", CLUSTER_SIZE,
+                            String.join(" + ", assignment.values().stream().map(p -> Integer.toString(p.size())).toList())))
+                    .figure("check", check, "check (totals = oracle, 3 instances)", check)
+                    .detail("cluster", clusterJson);
+        }
+
+        final Map<String, Object> cases = new LinkedHashMap<>();
+        three.forEach(result -> queryFigures(section, cases, result, CLUSTER_SIZE));
+        alone.forEach(result -> queryFigures(section, cases, result, 1));
+        section.detail("cases", cases)
+                .detail("clients", settings.queryClients())
+                .detail("method", "closed loop, one java.net.http client per thread, HTTP/1.1 keep-alive; the ledger is "
+                        + "idle meanwhile. First one ledger node holding every partition (the node of stages 4-5), then "
+                        + CLUSTER_SIZE + " instances of a fresh application id started together in this JVM, each with its "
+                        + "own state and HTTP port, after they counted the whole topic. Key lookups go round up to "
+                        + LOOKUP_KEYS + " counted events whose project one instance owns, asked at that instance (local) or "
+                        + "at another (forwarded there server-side); the summary adds up every partition's totals, "
+                        + "fanning out to the instances holding them. An answer counts when it is 200 and "
+                        + QueryLoad.INSTANCE_HEADER + " names the expected instances; anything else is an error");
+    }
+
+    /**
+     * {@value #CLUSTER_SIZE} instances of a fresh application, caught up with the topic and each
+     * holding active partitions. Started afresh once if one was left without: that is a race (an
+     * instance joining after another had built up state) that the assignor would only undo at its
+     * next probing rebalance, ten minutes on.
+     */
+    private LedgerCluster sharedCluster() {
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        for (int attempt = 1; ; attempt++) {
+            final String applicationId = "bench-query-" + runId + "-" + attempt;
+            note(Stage.QUERY, String.format(Locale.ROOT, "starting %d ledger instances of %s and letting them count the "
+                    + "%,d records (not timed)", CLUSTER_SIZE, applicationId, KafkaClients.sum(end)));
+            final long start = System.nanoTime();
+            final LedgerCluster cluster = LedgerCluster.start(bootstrap, applicationId, runDir.resolve(applicationId),
+                    CLUSTER_SIZE);
+            final List<String> idle;
+            try {
+                CatchUp.await(cluster.nodes().get(0).streams(), () -> null, admin, applicationId, Topics.EVENTS, end, start,
+                        Progress.of(out, Stage.QUERY.key(), "records", KafkaClients.sum(end)));
+                final Map<String, List<Integer>> assignment = cluster.awaitSettled();
+                idle = LedgerCluster.idle(assignment);
+                if (idle.isEmpty()) {
+                    return cluster;
+                }
+                if (attempt == CLUSTER_ATTEMPTS) {
+                    throw new IllegalStateException("instances " + idle + " hold no partition (" + assignment + ") in "
+                            + CLUSTER_ATTEMPTS + " attempts");
+                }
+            } catch (final RuntimeException e) {
+                try {
+                    cluster.close();
+                } catch (final RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+            note(Stage.QUERY, "instances " + idle + " were left without a partition; starting afresh");
+            cluster.close();
+        }
+    }
+
+    private QueryLoad.Result measure(final QueryLoad.QueryCase queryCase) {
+        note(Stage.QUERY, String.format(Locale.ROOT, "%s: %d clients at localhost:%d on %s%s for %d s",
+                queryCase.label(), settings.queryClients(), queryCase.port(), queryCase.pattern(),
+                queryCase.paths().size() > 1 ? String.format(Locale.ROOT, " (%,d keys)", queryCase.paths().size()) : "",
+                settings.querySeconds()));
+        return QueryLoad.run(queryCase, settings.queryClients(),
+                Duration.ofMillis((long) (settings.queryWarmUpSeconds() * 1000)), Duration.ofSeconds(settings.querySeconds()));
+    }
+
+    private void queryFigures(final Report.Section section, final Map<String, Object> cases, final QueryLoad.Result result,
+                              final int instances) {
+        final QueryLoad.QueryCase queryCase = result.queryCase();
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("instances", instances);
+        json.put("askedAt", "localhost:" + queryCase.port());
+        json.put("answeredBy", queryCase.expectedInstance());
+        json.put("path", queryCase.pattern());
+        json.put("keys", queryCase.paths().size());
+        json.put("clients", result.clients());
+        json.put("queries", result.queries());
+        json.put("errors", result.errors());
+        json.put("otherInstance", result.otherInstance());
+        json.put("firstError", result.firstError());
+        json.put("queriesPerSecond", Fmt.round(result.queriesPerSecond()));
+        json.put("p50Millis", Fmt.round(result.millis(50)));
+        json.put("p99Millis", Fmt.round(result.millis(99)));
+        json.put("maxMillis", Fmt.round(result.maxMillis()));
+        cases.put(queryCase.key(), json);
+        final long failed = result.errors() + result.otherInstance();
+        section.row(queryCase.label(), String.format(Locale.ROOT, "p50 %s  p99 %s  max %s  %s%s",
+                Fmt.millis(result.millis(50)), Fmt.millis(result.millis(99)), Fmt.millis(result.maxMillis()),
+                Fmt.rate(result.queriesPerSecond(), "queries"), failed > 0 ? "  (" + Fmt.count(failed) + " errors)" : ""));
+        if (failed > 0) {
+            report.problem(String.format(Locale.ROOT, "query %s: %d errors, %d answered by another instance than %s; "
+                    + "first: %s", queryCase.key(), result.errors(), result.otherInstance(), queryCase.expectedInstance(),
+                    result.firstError()));
+        }
+    }
+
+    private static List<String> paths(final List<CountedEvent> events) {
+        return events.stream().map(CountedEvent::path).toList();
+    }
+
+    // ---------------------------------------------------------------- 7. replay
+
+    private void replay() {
+        // the node would compete for the cores with the replay
+        closeNode();
+        final long existing = KafkaClients.sum(KafkaClients.endOffsets(admin, Topics.EVENTS, partitions));
+        final long topUp = Math.max(0, settings.replayEvents() - existing);
+        final Report.Section section = report.section(Stage.REPLAY);
+        if (topUp > 0) {
+            note(Stage.REPLAY, String.format(Locale.ROOT, "topping the history up from %,d to %,d records (not timed "
+                    + "as the replay)", existing, settings.replayEvents()));
+            final Throughput produced = produceHistory(topUp);
+            section.detail("topUpRecords", produced.records())
+                    .detail("topUpRecordsPerSecond", produced.recordsPerSecond());
+        }
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        final String applicationId = "bench-replay-" + runId;
+        final LedgerConfig config = LedgerConfig.defaults(bootstrap, runDir.resolve("replay")).withApplicationId(applicationId)
+                .withHttpPort(0);
+        note(Stage.REPLAY, String.format(Locale.ROOT, "rebuilding every total from offset 0 over %,d records",
+                KafkaClients.sum(end)));
+        final long start = System.nanoTime();
+        try (LedgerNode replaying = new LedgerNode(config).start()) {
+            final CatchUp.Result result = CatchUp.await(replaying.streams(), () -> null, admin, applicationId,
+                    Topics.EVENTS, end, start, Progress.of(out, "replay", "records", KafkaClients.sum(end)));
+            final String check = checkTotals(Stage.REPLAY, new LedgerTotals(replaying));
+            catchUpFigures(section, result)
+                    .detail("streamThread", StreamsMetrics.of(replaying.streams()))
+                    .figure("check", check, "check (totals = oracle)", check)
+                    .detail("countedEvents", oracle.countedEvents())
+                    .detail("history", "the main, latency and top-up data sets: every record in " + Topics.EVENTS);
+        }
+    }
+
+    /** Two producer threads, each drawing its own shard of the projects, so a project's records stay in order. */
+    private Throughput produceHistory(final long records) {
+        final int threads = 2;
+        final AtomicLong sent = new AtomicLong();
+        final Progress progress = Progress.of(out, "replay", "records produced", records);
+        final List<EventGenerator> generators = new ArrayList<>();
+        final List<Thread> workers = new ArrayList<>();
+        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        final long start = System.nanoTime();
+        final AtomicLong bytes = new AtomicLong();
+        for (int t = 0; t < threads; t++) {
+            final long share = records / threads + (t < records % threads ? 1 : 0);
+            final EventGenerator generator = new EventGenerator(codec, catalog, settings.seed(), "replay", t, threads);
+            generators.add(generator);
+            final Thread worker = new Thread(() -> {
+                try (RawProduce produce = new RawProduce(bootstrap, Topics.EVENTS)) {
+                    long payload = 0;
+                    for (long i = 0; i < share; i++) {
+                        final GeneratedEvent event = generator.next();
+                        produce.send(event.key(), event.value());
+                        payload += event.key().length() + event.value().length;
+                        if ((i + 1) % 10_000 == 0) {
+                            progress.update(sent.addAndGet(10_000));
+                        }
+                    }
+                    produce.flush();
+                    bytes.addAndGet(payload);
+                } catch (final RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "bench-history-producer-" + t);
+            workers.add(worker);
+            worker.start();
+        }
+        for (final Thread worker : workers) {
+            try {
+                worker.join();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while producing the history", e);
+            }
+        }
+        generators.forEach(g -> oracle.merge(g.oracle()));
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        progress.update(records);
+        return new Throughput(records, bytes.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    private static Report.Section catchUpFigures(final Report.Section section, final CatchUp.Result result) {
+        return section
+                .figure("records", result.records(), "records", Fmt.count(result.records()))
+                .figure("recordsPerSecond", result.steadyRecordsPerSecond(), "rate (after start-up)",
+                        Fmt.rate(result.steadyRecordsPerSecond(), "records"))
+                .figure("recordsPerSecondWithStartUp", result.recordsPerSecond(), "rate (with start-up)",
+                        Fmt.rate(result.recordsPerSecond(), "records"))
+                .figure("seconds", result.seconds(), "time (start to caught up)", Fmt.seconds(result.seconds()))
+                .detail("secondsAfterFirstCommit", result.secondsAfterFirstCommit())
+                .detail("startUpSeconds", result.seconds() - result.secondsAfterFirstCommit());
+    }
+
+    private static List<Long> perPartition(final Map<TopicPartition, Long> offsets) {
+        final List<Long> counts = new ArrayList<>();
+        for (int p = 0; p < offsets.size(); p++) {
+            counts.add(offsets.getOrDefault(new TopicPartition(Topics.EVENTS, p), 0L));
+        }
+        return counts;
+    }
+
+    private void note(final Stage stage, final String message) {
+        Progress.note(out, stage == null ? "bench" : stage.key(), message);
+    }
+
+    Oracle oracle() {
+        return oracle;
+    }
+
+    long mainRecords() {
+        return mainRecords;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            closeNode();
+        } catch (final RuntimeException e) {
+            note(null, "closing the ledger node: " + e);
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (runDir != null) {
+            deleteRecursively(runDir);
+        }
+    }
+
+    private static void deleteRecursively(final Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (final IOException e) {
+            // a leftover temp dir is not worth failing a finished run for
+            System.err.println("could not delete " + root + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package org.cityledger.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.cityledger.schema.Topics;
+import org.cityledger.streams.LedgerConfig;
+import org.cityledger.streams.LedgerNode;
+import org.cityledger.streams.query.Router;
+import org.cityledger.streams.topology.LedgerTopology;
+
+/**
+ * Several ledger instances of one application in this JVM, as the README's "Many nodes" runs them:
+ * one application id, a state dir and an HTTP port each, the default standby. Knows how the
+ * instances name themselves ({@code X-Ledger-Instance}) and who owns which project.
+ *
+ * <p>The instances start together, from empty state, on purpose. Kafka Streams' assignor leaves a
+ * partition on an instance that is caught up on it and only warms a copy up elsewhere, moving it at
+ * the next probing rebalance (ten minutes by default); instances joining an already running one
+ * would sit idle through the whole stage. Joining within a moment of each other, before any has
+ * built much state, all count as caught up and the partitions are shared out evenly.
+ */
+final class LedgerCluster implements AutoCloseable {
+
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
+    /** Longer than a node takes to close (its Streams are given 30 s). */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String applicationId;
+    private final List<LedgerNode> nodes;
+    private final long startNanos = System.nanoTime();
+
+    private LedgerCluster(final String applicationId, final List<LedgerNode> nodes) {
+        this.applicationId = applicationId;
+        this.nodes = nodes;
+    }
+
+    /** Starts {@code size} instances of {@code applicationId}, each with its state under {@code stateRoot}. */
+    static LedgerCluster start(final String bootstrap, final String applicationId, final Path stateRoot, final int size) {
+        final List<LedgerNode> nodes = new ArrayList<>();
+        final LedgerCluster cluster = new LedgerCluster(applicationId, nodes);
+        try {
+            // built first (each asks the broker for the partition count and builds its topology), so that
+            // the starts below follow each other closely
+            for (int i = 1; i <= size; i++) {
+                nodes.add(new LedgerNode(LedgerConfig.defaults(bootstrap, stateRoot.resolve("node-" + i))
+                        .withApplicationId(applicationId).withHttpPort(0)));
+            }
+            // in parallel: a node starts its HTTP server after Streams, which would hold the next node back
+            inParallel(nodes, LedgerNode::start, "start");
+            return cluster;
+        } catch (final RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    String applicationId() {
+        return applicationId;
+    }
+
+    List<LedgerNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** How {@code node} names itself in {@code X-Ledger-Instance}: its advertised host and port. */
+    static String instanceId(final LedgerNode node) {
+        return Router.hostId(new HostInfo(node.config().advertisedHost(), node.config().httpPort()));
+    }
+
+    /** Every instance, as a summary fanned out to all of them names its answerers: sorted, comma-separated. */
+    String allInstances() {
+        final TreeSet<String> sorted = new TreeSet<>();
+        nodes.forEach(n -> sorted.add(instanceId(n)));
+        return String.join(",", sorted);
+    }
+
+    /** The instance running the active copy of {@code projectId}'s partition, as the ledger routes it; null while unassigned. */
+    LedgerNode ownerOf(final String projectId) {
+        final KeyQueryMetadata owner = nodes.get(0).streams().queryMetadataForKey(LedgerTopology.EVENT_INDEX_STORE,
+                projectId, Serdes.String().serializer());
+        if (owner == null || owner.activeHost() == null) {
+            return null;
+        }
+        final String id = Router.hostId(owner.activeHost());
+        return nodes.stream().filter(n -> instanceId(n).equals(id)).findFirst().orElse(null);
+    }
+
+    /**
+     * Waits until every instance is running and all see the same assignment.
+     *
+     * @return each instance's active partitions of the events topic
+     */
+    Map<String, List<Integer>> awaitSettled() {
+        final long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            final List<String> notRunning = new ArrayList<>();
+            for (final LedgerNode node : nodes) {
+                if (node.streams().state() != KafkaStreams.State.RUNNING) {
+                    notRunning.add(instanceId(node) + " " + node.streams().state());
+                }
+            }
+            final Map<String, List<Integer>> seen = notRunning.isEmpty() ? agreedAssignment() : null;
+            if (seen != null) {
+                return seen;
+            }
+            last = notRunning.isEmpty() ? "the instances disagree on the assignment" : String.join(", ", notRunning);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        throw new IllegalStateException("the " + nodes.size() + " instances did not settle within " + SETTLE_TIMEOUT
+                + ": " + last);
+    }
+
+    /** The instances without an active partition in {@code assignment}: a fan-out does not reach them. */
+    static List<String> idle(final Map<String, List<Integer>> assignment) {
+        return assignment.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    }
+
+    double secondsSinceStart() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** The assignment every instance sees, or null while they see it differently (a rebalance is under way). */
+    private Map<String, List<Integer>> agreedAssignment() {
+        final Map<String, List<Integer>> first = assignmentSeenBy(nodes.get(0));
+        for (final LedgerNode node : nodes.subList(1, nodes.size())) {
+            if (!assignmentSeenBy(node).equals(first)) {
+                return null;
+            }
+        }
+        return first;
+    }
+
+    /** Each instance's active partitions of the events topic, as {@code node} sees the group. */
+    private Map<String, List<Integer>> assignmentSeenBy(final LedgerNode node) {
+        final Map<String, TreeSet<Integer>> partitions = new TreeMap<>();
+        // an instance without partitions may be missing from the metadata: list every one
+        nodes.forEach(n -> partitions.put(instanceId(n), new TreeSet<>()));
+        for (final StreamsMetadata client : node.streams().metadataForAllStreamsClients()) {
+            final TreeSet<Integer> active = partitions.computeIfAbsent(Router.hostId(client.hostInfo()), h -> new TreeSet<>());
+            for (final TopicPartition tp : client.topicPartitions()) {
+                if (tp.topic().equals(Topics.EVENTS)) {
+                    active.add(tp.partition());
+                }
+            }
+        }
+        final Map<String, List<Integer>> view = new LinkedHashMap<>();
+        partitions.forEach((instance, active) -> view.put(instance, List.copyOf(active)));
+        return view;
+    }
+
+    /** Closes every instance, together: one after the other, each leaving would hand its partitions to the rest. */
+    @Override
+    public void close() {
+        inParallel(nodes, LedgerNode::close, "close");
+    }
+
+    private static void inParallel(final List<LedgerNode> nodes, final Consumer<LedgerNode> action, final String what) {
+        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        final List<Thread> threads = new ArrayList<>();
+        for (final LedgerNode node : nodes) {
+            final Thread thread = new Thread(() -> {
+                try {
+                    action.accept(node);
+                } catch (final RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "bench-cluster-" + what);
+            threads.add(thread);
+            thread.start();
+        }
+        for (final Thread thread : threads) {
+            try {
+                thread.join(JOIN_TIMEOUT.toMillis());
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during " + what + " of the ledger instances", e);
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.cityledger.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Query latency under concurrent clients: each client a thread with its own HTTP client, asking
+ * one kind of question again and again for a fixed time (closed loop: a client asks again once
+ * answered). A case may vary its question over many keys, each client going round them from its
+ * own starting point, so that a key lookup reads the store rather than one hot entry.
+ */
+final class QueryLoad {
+
+    private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The ledger's response header naming the instances that answered. */
+    static final String INSTANCE_HEADER = "X-Ledger-Instance";
+    private static final int ERROR_BODY_CHARS = 200;
+
+    /**
+     * One kind of question.
+     *
+     * @param key              JSON key
+     * @param label            for the table
+     * @param port             HTTP port of the instance asked
+     * @param pattern          the path with its variable parts named, for the report
+     * @param paths            the paths asked (the pattern filled in), at least one
+     * @param expectedInstance what {@value #INSTANCE_HEADER} must say: an answer from elsewhere would
+     *                         be measuring another case (the key moved, the fan-out missed an instance)
+     */
+    record QueryCase(String key, String label, int port, String pattern, List<String> paths, String expectedInstance) {
+
+        QueryCase {
+            if (paths.isEmpty()) {
+                throw new IllegalArgumentException(key + ": no path to ask");
+            }
+            paths = List.copyOf(paths);
+        }
+    }
+
+    /**
+     * @param queries       answered with 200 by the expected instance in the measured period
+     * @param errors        failed or non-200 answers in the measured period
+     * @param otherInstance 200 answers that came from another instance than expected (not in the histogram)
+     * @param firstError    what the first error or misrouted answer was; null when there was none
+     * @param histogram     latencies of the counted answers, microseconds
+     */
+    record Result(QueryCase queryCase, int clients, long queries, long errors, long otherInstance, String firstError,
+                  double seconds, Histogram histogram) {
+
+        double queriesPerSecond() {
+            return queries / seconds;
+        }
+
+        double millis(final double percentile) {
+            return histogram.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        double maxMillis() {
+            return histogram.getMaxValue() / 1000.0;
+        }
+    }
+
+    private QueryLoad() {
+    }
+
+    static Result run(final QueryCase queryCase, final int clients, final Duration warmUp, final Duration measured) {
+        final List<HttpRequest> requests = new ArrayList<>(queryCase.paths().size());
+        for (final String path : queryCase.paths()) {
+            requests.add(HttpRequest.newBuilder(URI.create("http://localhost:" + queryCase.port() + path))
+                    .timeout(REQUEST_TIMEOUT).GET().build());
+        }
+        final long start = System.nanoTime();
+        final long measureFrom = start + warmUp.toNanos();
+        final long end = measureFrom + measured.toNanos();
+        final List<Histogram> histograms = new ArrayList<>();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicLong otherInstance = new AtomicLong();
+        final AtomicReference<String> firstError = new AtomicReference<>();
+        final List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
+            histograms.add(histogram);
+            // spread evenly over the keys, so the clients do not ask the same one in step
+            final int first = (int) ((long) c * requests.size() / clients);
+            final Thread thread = new Thread(() -> {
+                final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(REQUEST_TIMEOUT).build();
+                int next = first;
+                while (true) {
+                    final HttpRequest request = requests.get(next);
+                    next = next + 1 == requests.size() ? 0 : next + 1;
+                    final long sent = System.nanoTime();
+                    if (sent >= end) {
+                        return;
+                    }
+                    final HttpResponse<byte[]> response;
+                    try {
+                        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    } catch (final IOException e) {
+                        if (sent >= measureFrom) {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, request.uri().getPath() + ": " + e);
+                        }
+                        continue;
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    final long answered = System.nanoTime();
+                    if (sent < measureFrom) {
+                        continue;
+                    }
+                    if (response.statusCode() != 200) {
+                        errors.incrementAndGet();
+                        firstError.compareAndSet(null, request.uri().getPath() + ": " + describe(response));
+                        continue;
+                    }
+                    final String instance = response.headers().firstValue(INSTANCE_HEADER).orElse("");
+                    if (!instance.equals(queryCase.expectedInstance())) {
+                        otherInstance.incrementAndGet();
+                        firstError.compareAndSet(null, request.uri().getPath() + ": answered by '" + instance
+                                + "', expected '" + queryCase.expectedInstance() + "'");
+                        continue;
+                    }
+                    histogram.recordValue(Math.min(HIGHEST_MICROS, (answered - sent) / 1000));
+                }
+            }, "bench-query-client-" + c);
+            threads.add(thread);
+            thread.start();
+        }
+        for (final Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during the query load", e);
+            }
+        }
+        final Histogram all = new Histogram(HIGHEST_MICROS, 3);
+        histograms.forEach(all::add);
+        return new Result(queryCase, clients, all.getTotalCount(), errors.get(), otherInstance.get(), firstError.get(),
+                measured.toNanos() / 1e9, all);
+    }
+
+    private static String describe(final HttpResponse<byte[]> response) {
+        final String body = new String(response.body(), StandardCharsets.UTF_8);
+        return "HTTP " + response.statusCode() + " "
+                + (body.length() > ERROR_BODY_CHARS ? body.substring(0, ERROR_BODY_CHARS) + "..." : body);
+    }
+}

@@ -1,0 +1,52 @@
+package org.cityledger.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness end to end in its CI size on an embedded broker: every stage runs and the ledger
+ * counts right. Keeps the harness working; its figures are never checked (a benchmark is not a test).
+ */
+class BenchQuickIT {
+
+    @Test
+    void shouldRunEveryStageAndFindTheLedgerRight(@TempDir final Path dir) throws IOException {
+        final Path json = dir.resolve("bench-result.json");
+
+        final int exit = Bench.commandLine().execute("--quick", "--json", json.toString(), "--work-dir", dir.toString());
+
+        final JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("problems")).as("problems").isEmpty();
+        assertThat(exit).isZero();
+        for (final Stage stage : Stage.values()) {
+            assertThat(result.path("stages").path(stage.key()).path("status").asText()).as(stage.key()).isEqualTo("ok");
+        }
+        final JsonNode stages = result.path("stages");
+        assertThat(stages.path("streams").path("check").asText()).isEqualTo("OK");
+        assertThat(stages.path("ledger").path("check").asText()).isEqualTo("OK");
+        assertThat(stages.path("ledger").path("deadLetterCheck").asText()).isEqualTo("OK");
+        assertThat(stages.path("ledger").has("ratioToStreams")).isTrue();
+        assertThat(stages.path("latency").path("check").asText()).isEqualTo("OK");
+        assertThat(stages.path("latency").path("rates")).hasSize(3);
+        assertThat(stages.path("query").path("check").asText()).isEqualTo("OK");
+        for (final String queryCase : List.of("keyLookupLocal", "keyLookupForwarded", "summaryFanOut3",
+                "keyLookupOneInstance", "summaryOneInstance")) {
+            final JsonNode figures = stages.path("query").path("cases").path(queryCase);
+            assertThat(figures.path("queries").asLong()).as(queryCase).isPositive();
+            assertThat(figures.path("errors").asLong()).as(queryCase).isZero();
+        }
+        assertThat(stages.path("query").path("cases").path("keyLookupForwarded").path("askedAt").asText())
+                .isNotEqualTo(stages.path("query").path("cases").path("keyLookupForwarded").path("answeredBy").asText());
+        assertThat(stages.path("replay").path("check").asText()).isEqualTo("OK");
+        assertThat(stages.path("replay").path("records").asLong()).isGreaterThanOrEqualTo(80_000L);
+        assertThat(stages.path("memory").path("heapAfterGcMiB").asDouble()).isPositive();
+        assertThat(result.path("machine").path("cores").asInt()).isPositive();
+    }
+}
