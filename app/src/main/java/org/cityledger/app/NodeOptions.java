@@ -66,7 +66,7 @@ final class NodeOptions {
             description = "Kafka Streams application id; nodes with the same id share the work (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--commit-interval", defaultValue = "PT0.05S", paramLabel = "DURATION",
+    @Option(names = "--commit-interval", defaultValue = "PT0.1S", paramLabel = "DURATION",
             description = "How often totals are committed and become visible, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration commitInterval;
 

@@ -67,12 +67,12 @@ public record LedgerConfig(
     }
 
     /**
-     * Defaults: commit every 50 ms (totals become visible at commits), replication 1, one standby (used as soon as a second instance
+     * Defaults: commit every 100 ms (totals become visible at commits), replication 1, one standby (used as soon as a second instance
      * joins), 5 minutes of clock skew, a horizon of ten years, advertised as localhost.
      */
     public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
         return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, "localhost", DEFAULT_HTTP_PORT,
-                Duration.ofMillis(50), 1, 1, EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON);
+                Duration.ofMillis(100), 1, 1, EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON);
     }
 
     public LedgerConfig withStateDir(final Path dir) {
