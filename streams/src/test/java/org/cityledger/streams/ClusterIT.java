@@ -3,7 +3,6 @@ package org.cityledger.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -29,7 +28,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
@@ -90,8 +88,8 @@ class ClusterIT {
     @Test
     void shouldAnswerEveryQuestionIdenticallyFromEveryInstanceAndSurviveALeavingOne() throws Exception {
         final List<LedgerEvent> first = events(1_500);
-        publish(first, false);
-        publish(List.of(events(1).get(0).toBuilder().district("atlantis").eventId("bad-1").build()), false);
+        publish(first);
+        publish(List.of(events(1).get(0).toBuilder().district("atlantis").eventId("bad-1").build()));
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().pollInterval(Duration.ofMillis(250))
                 .until(() -> everyInstanceAgrees("/api/totals/summary") && summaryEvents(0) == first.size());
 
@@ -112,7 +110,7 @@ class ClusterIT {
         try {
             final Future<?> producer = background.submit(() -> {
                 for (int i = 0; i < second.size(); i += 100) {
-                    publish(second.subList(i, Math.min(second.size(), i + 100)), true);
+                    publish(second.subList(i, Math.min(second.size(), i + 100)));
                     published.addAndGet(Math.min(100, second.size() - i));
                 }
                 return null;
@@ -233,7 +231,7 @@ class ClusterIT {
         return events;
     }
 
-    private void publish(final List<LedgerEvent> events, final boolean quietly) throws Exception {
+    private void publish(final List<LedgerEvent> events) throws Exception {
         final Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
