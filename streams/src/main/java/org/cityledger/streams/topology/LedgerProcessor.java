@@ -50,6 +50,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
     private final EventCodec codec;
     private final EventRules rules;
     private final Duration horizon;
+    private final ContentHash contentHash = new ContentHash();
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> index;
     private KeyValueStore<Bytes, byte[]> times;
@@ -109,7 +110,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             deadLetter(record, event.eventId(), "invalid: key: must be the project id '" + event.project().id() + "'");
             return;
         }
-        final byte[] hash = ContentHash.of(event);
+        final byte[] hash = contentHash.of(event);
         final byte[] known = index.get(event.eventId());
         if (known != null) {
             if (!IndexedEvent.fromBytes(known).sameContent(hash)) {
