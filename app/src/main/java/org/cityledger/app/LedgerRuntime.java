@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.EventRules;
 import org.cityledger.streams.LedgerConfig;
@@ -106,8 +108,8 @@ final class LedgerRuntime implements AutoCloseable {
         if (dir == null) {
             return;
         }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (final IOException e) {
             LOG.warn("could not remove {}: {}", dir, e.getMessage());
         }

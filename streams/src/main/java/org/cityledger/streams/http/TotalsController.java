@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.cityledger.domain.Reference;
 import org.cityledger.streams.query.Answer;
 import org.cityledger.streams.query.Ask;
@@ -93,7 +94,7 @@ final class TotalsController {
 
     /** A collection, paged by {@code ?limit=&cursor=} when asked; the cursor is the last code served. */
     private static void list(final Context ctx, final Answer<List<Slice>> answer, final Ask ask,
-                             final java.util.function.Function<Slice, String> code) {
+                             final Function<Slice, String> code) {
         provenance(ctx, answer.provenance());
         List<Slice> slices = answer.value();
         final String cursor = ctx.queryParam("cursor");

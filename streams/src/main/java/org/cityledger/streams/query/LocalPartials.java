@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.LagInfo;
@@ -14,6 +16,7 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.HostInfo;
+import org.cityledger.schema.Topics;
 import org.cityledger.streams.state.DeadLetterQuery;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.TotalsQuery;
@@ -127,18 +130,18 @@ public final class LocalPartials implements Peers {
 
     /** How this instance describes itself to {@code GET /api/instances}. */
     public InstanceInfo describe() {
-        final java.util.TreeSet<Integer> active = new java.util.TreeSet<>();
-        final java.util.TreeSet<Integer> standby = new java.util.TreeSet<>();
+        final TreeSet<Integer> active = new TreeSet<>();
+        final TreeSet<Integer> standby = new TreeSet<>();
         streams.metadataForLocalThreads().forEach(thread -> {
             thread.activeTasks().forEach(task -> task.topicPartitions().stream()
-                    .filter(tp -> tp.topic().equals(org.cityledger.schema.Topics.EVENTS)).forEach(tp -> active.add(tp.partition())));
+                    .filter(tp -> tp.topic().equals(Topics.EVENTS)).forEach(tp -> active.add(tp.partition())));
             thread.standbyTasks().forEach(task -> task.topicPartitions().stream()
-                    .filter(tp -> tp.topic().equals(org.cityledger.schema.Topics.EVENTS)).forEach(tp -> standby.add(tp.partition())));
+                    .filter(tp -> tp.topic().equals(Topics.EVENTS)).forEach(tp -> standby.add(tp.partition())));
         });
-        final Map<String, Map<Integer, Long>> lags = new java.util.TreeMap<>();
+        final Map<String, Map<Integer, Long>> lags = new TreeMap<>();
         try {
             streams.allLocalStorePartitionLags().forEach((store, byPartition) -> {
-                final Map<Integer, Long> offsets = new java.util.TreeMap<>();
+                final Map<Integer, Long> offsets = new TreeMap<>();
                 byPartition.forEach((partition, info) -> offsets.put(partition, info.offsetLag()));
                 lags.put(store, offsets);
             });
@@ -152,7 +155,7 @@ public final class LocalPartials implements Peers {
         return streams.metadataForLocalThreads().stream()
                 .flatMap(thread -> thread.activeTasks().stream())
                 .flatMap(task -> task.topicPartitions().stream())
-                .anyMatch(tp -> tp.partition() == partition && tp.topic().equals(org.cityledger.schema.Topics.EVENTS));
+                .anyMatch(tp -> tp.partition() == partition && tp.topic().equals(Topics.EVENTS));
     }
 
     private long lag(final String store, final int partition) {

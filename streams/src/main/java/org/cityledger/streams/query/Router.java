@@ -2,6 +2,7 @@ package org.cityledger.streams.query;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +140,7 @@ public final class Router {
         final List<InstanceInfo> described = new ArrayList<>();
         asked.forEach((host, future) -> described.add(await(future, host).orElseGet(() ->
                 new InstanceInfo(hostId(host), "UNREACHABLE", List.of(), List.of(), Map.of()))));
-        described.sort(java.util.Comparator.comparing(InstanceInfo::id));
+        described.sort(Comparator.comparing(InstanceInfo::id));
         return described;
     }
 

@@ -1,6 +1,7 @@
 package org.cityledger.streams.query;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ public final class StreamsCluster implements Cluster {
         return Optional.of(new Owner(owner.partition(), owner.activeHost()));
     }
 
-    private java.util.Collection<StreamsMetadata> metadata() {
+    private Collection<StreamsMetadata> metadata() {
         try {
             return streams.metadataForAllStreamsClients();
         } catch (final RuntimeException e) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -113,7 +114,7 @@ public final class TotalsService {
         for (final Totals totals : slices) {
             for (final EventKind kind : EventKind.values()) {
                 final KindTotals k = totals.of(kind);
-                final String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+                final String name = kind.name().toLowerCase(Locale.ROOT);
                 sums.merge(name + ".count", BigDecimal.valueOf(k.count()), BigDecimal::add);
                 k.amounts().forEach((currency, value) -> sums.merge(name + ".amounts." + currency, value, BigDecimal::add));
                 k.extra().forEach((currency, value) -> sums.merge(name + ".extra." + currency, value, BigDecimal::add));

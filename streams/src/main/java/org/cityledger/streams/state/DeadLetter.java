@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 
 /**
  * A record the ledger refused: why, when, where it came from, and its original bytes.
@@ -21,7 +22,7 @@ public record DeadLetter(long rejectedAt, String reason, String eventId, String 
 
     /** Sort key: newest last in natural order, so readers walk it descending. Unique per source record. */
     public String sortKey() {
-        return String.format(java.util.Locale.ROOT, "%013d|%05d|%019d", rejectedAt, partition, offset);
+        return String.format(Locale.ROOT, "%013d|%05d|%019d", rejectedAt, partition, offset);
     }
 
     public byte[] toBytes() {

@@ -1,6 +1,7 @@
 package org.cityledger.streams.totals;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.cityledger.domain.EventKind;
@@ -33,9 +34,9 @@ public final class MutableTotals {
                 }
             }
             if (currencies == codes.length) {
-                codes = java.util.Arrays.copyOf(codes, currencies * 2);
-                amounts = java.util.Arrays.copyOf(amounts, currencies * 2);
-                extras = java.util.Arrays.copyOf(extras, currencies * 2);
+                codes = Arrays.copyOf(codes, currencies * 2);
+                amounts = Arrays.copyOf(amounts, currencies * 2);
+                extras = Arrays.copyOf(extras, currencies * 2);
             }
             codes[currencies] = currency;
             return currencies++;
