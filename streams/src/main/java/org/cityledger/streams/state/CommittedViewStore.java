@@ -153,6 +153,7 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
             if (pendingOffset >= 0) {
                 committedOffset = pendingOffset;
             }
+            onPublished();
         } finally {
             lock.writeLock().unlock();
         }
@@ -170,11 +171,24 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
     protected void drainViewOnlyChanges(final List<KeyValue<String, V>> changes) {
     }
 
-    /** Puts rebuilt entries straight into the view; only from {@link #onOpened()}. */
+    /** Called under the write lock whenever a commit's changes become visible (stream thread). */
+    protected void onPublished() {
+    }
+
+    /**
+     * Puts entries straight into the view, under the write lock: from {@link #onOpened()}, or with
+     * state the subclass knows to be committed already.
+     */
     protected final void putInView(final Map<String, V> entries) {
+        putInView(entries, () -> { });
+    }
+
+    /** As {@link #putInView(Map)}, running {@code alsoUnderLock} in the same critical section. */
+    protected final void putInView(final Map<String, V> entries, final Runnable alsoUnderLock) {
         lock.writeLock().lock();
         try {
             view.putAll(entries);
+            alsoUnderLock.run();
         } finally {
             lock.writeLock().unlock();
         }

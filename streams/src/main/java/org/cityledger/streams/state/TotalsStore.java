@@ -1,9 +1,11 @@
 package org.cityledger.streams.state;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -39,6 +41,11 @@ import org.cityledger.streams.totals.TotalsCodec;
  */
 public final class TotalsStore extends CommittedViewStore<Totals> {
 
+    /** How long as-of readers keep commits publishing the history after their last question. */
+    private static final Duration HISTORY_KEEP_WARM = Duration.ofMinutes(1);
+    /** How long an as-of reader waits for the history before it is told to ask again. */
+    private static final Duration HISTORY_WAIT = Duration.ofSeconds(10);
+
     private final Map<String, MutableTotals> working = new HashMap<>();
     private final List<KeyValue<String, MutableTotals>> dirty = new ArrayList<>();
     /** Per-period totals: not changelogged, rebuilt from the event-time index when the store opens. */
@@ -49,6 +56,22 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
     /** district → sector → period → the four history totals. */
     private final Map<String, Map<String, Map<Long, MutableTotals[]>>> historySlots = new HashMap<>();
     private volatile KeyValueStore<Bytes, byte[]> timeIndex;
+
+    /*
+     * The history is published to readers only while someone asks as-of questions. Snapshotting
+     * every changed period at every commit cost more than a third of the stream thread when events
+     * spread over many periods (a replay, a bulk load), and as-of questions are rare audits.
+     */
+    /** Until when (epoch ms) commits keep publishing the history: set by as-of readers. */
+    private volatile long historyWantedUntil;
+    /** Whether the history in the view is as of the view's committed offset; written under the write lock. */
+    private volatile boolean historyFresh = true;
+    /** What the next publish sets {@link #historyFresh} to (stream thread). */
+    private boolean historyFreshAtNextPublish = true;
+    /** History changed by records not yet flushed to a commit (stream thread). */
+    private boolean historyChangedSinceFlush;
+    /** The thread that runs this store's task; it may publish the history inline. */
+    private volatile Thread owner;
 
     TotalsStore(final KeyValueStore<String, byte[]> inner) {
         super(inner, TotalsCodec::toBytes, TotalsCodec::fromBytes);
@@ -102,7 +125,9 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         }
         final Map<String, Totals> rebuilt = new HashMap<>();
         history.forEach((key, totals) -> rebuilt.put(key, totals.snapshot()));
-        putInView(rebuilt);
+        historyChangedSinceFlush = false;
+        historyFreshAtNextPublish = true;
+        putInView(rebuilt, () -> historyFresh = true);
     }
 
     /** Adds ({@code sign} = 1) or takes back ({@code sign} = -1) an event in its slices and their period. */
@@ -133,6 +158,9 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
                 historyDirty.add(KeyValue.pair(keys[i], slots[i]));
             }
         }
+        if (markDirty) {
+            historyChangedSinceFlush = true;
+        }
     }
 
     private static MutableTotals[] slots(final Map<String, MutableTotals> totals, final String[] keys) {
@@ -153,10 +181,65 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
 
     @Override
     protected void drainViewOnlyChanges(final List<KeyValue<String, Totals>> changes) {
+        owner = Thread.currentThread();
+        historyChangedSinceFlush = false;
+        if (historyWanted()) {
+            drainHistory(changes);
+        }
+        historyFreshAtNextPublish = historyDirty.isEmpty();
+    }
+
+    private void drainHistory(final List<KeyValue<String, Totals>> changes) {
         for (final KeyValue<String, MutableTotals> changed : historyDirty) {
             changes.add(KeyValue.pair(changed.key, changed.value.snapshot()));
         }
         historyDirty.clear();
+    }
+
+    private boolean historyWanted() {
+        return System.currentTimeMillis() < historyWantedUntil;
+    }
+
+    @Override
+    protected void onPublished() {
+        historyFresh = historyFreshAtNextPublish;
+    }
+
+    /**
+     * Publishes the history now if a reader waits for it and it holds nothing uncommitted (stream
+     * thread; the processor calls this on its publish punctuation, so an idle ledger answers too).
+     */
+    public void publishHistoryIfWanted() {
+        owner = Thread.currentThread();
+        if (historyFresh || historyChangedSinceFlush || !isLoaded() || !historyWanted()) {
+            return;
+        }
+        // everything in the history was flushed with the commit the view already shows
+        publishCommitted();
+        final List<KeyValue<String, Totals>> changes = new ArrayList<>();
+        drainHistory(changes);
+        final Map<String, Totals> entries = new HashMap<>();
+        changes.forEach(change -> entries.put(change.key, change.value));
+        historyFreshAtNextPublish = true;
+        putInView(entries, () -> historyFresh = true);
+    }
+
+    /** Makes commits publish the history for a while, and waits until the view holds it. */
+    private void awaitFreshHistory(final long deadline) {
+        historyWantedUntil = System.currentTimeMillis() + HISTORY_KEEP_WARM.toMillis();
+        if (historyFresh) {
+            return;
+        }
+        if (Thread.currentThread() == owner) {
+            // the task's own thread (a test driver): nothing runs concurrently, publish inline
+            publishHistoryIfWanted();
+        }
+        while (!historyFresh) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the as-of history of " + name() + " is not published yet; ask again");
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
     }
 
     @Override
@@ -168,6 +251,9 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         historyDirty.clear();
         sliceSlots.clear();
         historySlots.clear();
+        historyFresh = false;
+        historyFreshAtNextPublish = false;
+        historyChangedSinceFlush = false;
     }
 
     /** The committed partial totals of the slices whose keys start with {@code prefix}. */
@@ -188,14 +274,28 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         final long period = TotalsKey.period(asOfMillis);
         final String historyPrefix = TotalsKey.HISTORY_PREFIX + prefix;
         final Map<String, Totals> sums = new HashMap<>();
-        final long committedOffset = read(committed -> {
-            committed.view().subMap(historyPrefix, true, historyPrefix + Character.MAX_VALUE, false).forEach((key, totals) -> {
-                if (TotalsKey.historyPeriod(key) < period) {
-                    sums.merge(TotalsKey.historySlice(key), totals, Totals::plus);
+        final long deadline = System.currentTimeMillis() + HISTORY_WAIT.toMillis();
+        Long readOffset = null;
+        while (readOffset == null) {
+            final boolean active = isLoaded();
+            if (active) {
+                awaitFreshHistory(deadline);
+            }
+            readOffset = read(committed -> {
+                if (active && !historyFresh) {
+                    // a commit published between the wait and the lock without its history: wait again
+                    return null;
                 }
+                sums.clear();
+                committed.view().subMap(historyPrefix, true, historyPrefix + Character.MAX_VALUE, false).forEach((key, totals) -> {
+                    if (TotalsKey.historyPeriod(key) < period) {
+                        sums.merge(TotalsKey.historySlice(key), totals, Totals::plus);
+                    }
+                });
+                return committed.offset();
             });
-            return committed.offset();
-        });
+        }
+        final long committedOffset = readOffset;
         final KeyValueStore<Bytes, byte[]> index = timeIndex;
         if (index == null) {
             throw new IllegalStateException("as-of totals need the event-time index, which only an active task keeps open");

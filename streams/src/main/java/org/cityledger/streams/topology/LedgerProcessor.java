@@ -82,6 +82,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
                 "task-" + processorContext.taskId(), "dead-letter", Sensor.RecordingLevel.INFO);
         processorContext.schedule(PUBLISH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
             totals.publishCommitted();
+            totals.publishHistoryIfWanted();
             deadLetters.publishCommitted();
         });
         processorContext.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forgetPastHorizon);

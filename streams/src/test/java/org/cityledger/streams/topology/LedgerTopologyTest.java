@@ -216,6 +216,19 @@ class LedgerTopologyTest {
     }
 
     @Test
+    void shouldIncludeInLaterAsOfAnswersAnEventOfAnEarlierPeriodCountedAfterTheFirstAnswer() {
+        final Instant asOf = Instant.parse("2022-02-25T00:00:00Z");
+        publish(at(TestEvents.signing("e1", "sip", "5g", "20.00", "CNY"), Instant.parse("2022-02-20T00:00:00Z")));
+        assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, asOf).signing().amounts().get("CNY")).isEqualByComparingTo("20.00");
+
+        // two periods (60 days) earlier: it reaches the as-of answer through the published history
+        publish(at(TestEvents.signing("late", "sip", "5g", "5.00", "CNY"), Instant.parse("2021-12-20T00:00:00Z")));
+
+        assertThat(TotalsKey.period(Instant.parse("2021-12-20T00:00:00Z").toEpochMilli())).isLessThan(TotalsKey.period(asOf.toEpochMilli()));
+        assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, asOf).signing().amounts().get("CNY")).isEqualByComparingTo("25.00");
+    }
+
+    @Test
     void shouldApplyCorrectionsRetroactivelyInAsOfTotals() {
         final Instant day = Instant.parse("2022-02-10T01:00:00Z");
         final LedgerEvent original = at(TestEvents.signing("e1", "kunshan", "displays", "100.00", "CNY"), day);
