@@ -249,10 +249,12 @@ final class BenchRun implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         try {
+            final CpuUsage cpu = CpuUsage.start(applicationId);
             final long start = System.nanoTime();
             streams.start();
             final CatchUp.Result result = CatchUp.await(streams, failure::get, admin, applicationId, Topics.EVENTS, end,
                     start, Progress.of(out, "streams", "records", KafkaClients.sum(end)));
+            final Map<String, Object> cpuUsed = cpu.stop(result.records());
             bareSteadyRate = result.steadyRecordsPerSecond();
             final long summed = storeSum(streams);
             final String check = summed == mainValueBytes ? "OK" : "MISMATCH: summed " + summed + " bytes, produced "
@@ -261,6 +263,7 @@ final class BenchRun implements AutoCloseable {
                 report.problem("streams: " + check);
             }
             catchUpFigures(report.section(Stage.STREAMS), result)
+                    .figure("cpu", cpuUsed, "CPU per record", CpuUsage.display(cpuUsed))
                     .detail("streamThread", StreamsMetrics.of(streams))
                     .figure("check", check, "check (sum of sizes = bytes produced)", check)
                     .detail("commitIntervalMillis", config.commitInterval().toMillis())
@@ -298,7 +301,9 @@ final class BenchRun implements AutoCloseable {
 
     private void ledger() {
         final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        final CpuUsage cpu = CpuUsage.start("bench-ledger-" + runId);
         final CatchUp.Result result = startNode(end, "ledger");
+        final Map<String, Object> cpuUsed = cpu.stop(result.records());
         final String check = checkTotals(Stage.LEDGER);
         final long deadLetters = countDeadLetters();
         final long expectedDeadLetters = oracle.expectedDeadLetters();
@@ -316,7 +321,8 @@ final class BenchRun implements AutoCloseable {
             final double ratio = result.steadyRecordsPerSecond() / consumerRate;
             section.figure("ratioToConsumer", ratio, "ratio to 2 (raw consumer)", Fmt.ratio(ratio));
         }
-        section.figure("check", check, "check (totals = generator's oracle)", check)
+        section.figure("cpu", cpuUsed, "CPU per record", CpuUsage.display(cpuUsed))
+                .figure("check", check, "check (totals = generator's oracle)", check)
                 .figure("deadLetterCheck", deadLetterCheck, "check (dead letters = invalid records)", deadLetterCheck)
                 .detail("countedEvents", oracle.countedEvents())
                 .detail("deadLetters", deadLetters)
@@ -629,12 +635,15 @@ final class BenchRun implements AutoCloseable {
                 .withHttpPort(0);
         note(Stage.REPLAY, String.format(Locale.ROOT, "rebuilding every total from offset 0 over %,d records",
                 KafkaClients.sum(end)));
+        final CpuUsage cpu = CpuUsage.start(applicationId);
         final long start = System.nanoTime();
         try (LedgerNode replaying = new LedgerNode(config).start()) {
             final CatchUp.Result result = CatchUp.await(replaying.streams(), () -> null, admin, applicationId,
                     Topics.EVENTS, end, start, Progress.of(out, "replay", "records", KafkaClients.sum(end)));
+            final Map<String, Object> cpuUsed = cpu.stop(result.records());
             final String check = checkTotals(Stage.REPLAY, new LedgerTotals(replaying));
             catchUpFigures(section, result)
+                    .figure("cpu", cpuUsed, "CPU per record", CpuUsage.display(cpuUsed))
                     .detail("streamThread", StreamsMetrics.of(replaying.streams()))
                     .figure("check", check, "check (totals = oracle)", check)
                     .detail("countedEvents", oracle.countedEvents())

@@ -2,6 +2,7 @@ package org.cityledger.streams.state;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +52,8 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
     /** Per-period totals: not changelogged, rebuilt from the event-time index when the store opens. */
     private final Map<String, MutableTotals> history = new HashMap<>();
     private final List<KeyValue<String, MutableTotals>> historyDirty = new ArrayList<>();
-    /** district → sector → the four slices' totals; spares four key lookups per event. */
-    private final Map<String, Map<String, MutableTotals[]>> sliceSlots = new HashMap<>();
-    /** district → sector → period → the four history totals. */
-    private final Map<String, Map<String, Map<Long, MutableTotals[]>>> historySlots = new HashMap<>();
+    /** district → sector → the totals an event of that cell updates; spares key lookups per event. */
+    private final Map<String, Map<String, Cell>> cells = new HashMap<>();
     private volatile KeyValueStore<Bytes, byte[]> timeIndex;
 
     /*
@@ -105,11 +104,10 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
      */
     @Override
     protected void onOpened() {
-        // the restored slices are new objects: forget slots that point at the old ones
-        sliceSlots.clear();
+        // the restored slices are new objects: forget cells that point at the old ones
+        cells.clear();
         history.clear();
         historyDirty.clear();
-        historySlots.clear();
         final KeyValueStore<Bytes, byte[]> index = timeIndex;
         if (index == null) {
             return;
@@ -119,7 +117,9 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
                 final KeyValue<Bytes, byte[]> entry = all.next();
                 final EventTimeIndex.Entry event = EventTimeIndex.entry(entry.value);
                 if (!event.isRemoved()) {
-                    addToHistory(event.contribution(), 1, EventTimeIndex.occurredAt(entry.key), false);
+                    final Contribution contribution = event.contribution();
+                    addToHistory(cell(contribution.district(), contribution.sector()),
+                            MutableTotals.change(contribution, 1), EventTimeIndex.occurredAt(entry.key), false);
                 }
             }
         }
@@ -132,34 +132,82 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
 
     /** Adds ({@code sign} = 1) or takes back ({@code sign} = -1) an event in its slices and their period. */
     public void apply(final Contribution contribution, final int sign, final long occurredAtMillis) {
-        final MutableTotals[] slots = sliceSlots.computeIfAbsent(contribution.district(), d -> new HashMap<>())
-                .computeIfAbsent(contribution.sector(), s -> slots(working,
-                        TotalsKey.slices(contribution.district(), contribution.sector())));
-        final String[] keys = TotalsKey.slices(contribution.district(), contribution.sector());
+        final Cell cell = cell(contribution.district(), contribution.sector());
+        final MutableTotals.Change change = MutableTotals.change(contribution, sign);
+        final MutableTotals[] slots = cell.slices;
         for (int i = 0; i < slots.length; i++) {
-            slots[i].apply(contribution, sign);
+            slots[i].apply(change);
             if (slots[i].markDirty()) {
-                dirty.add(KeyValue.pair(keys[i], slots[i]));
+                dirty.add(KeyValue.pair(cell.sliceKeys[i], slots[i]));
             }
         }
-        addToHistory(contribution, sign, occurredAtMillis, true);
+        addToHistory(cell, change, occurredAtMillis, true);
     }
 
-    private void addToHistory(final Contribution contribution, final int sign, final long occurredAtMillis,
+    private Cell cell(final String district, final String sector) {
+        final Map<String, Cell> ofDistrict = cells.computeIfAbsent(district, d -> new HashMap<>());
+        Cell cell = ofDistrict.get(sector);
+        if (cell == null) {
+            cell = new Cell(district, sector, slots(working, TotalsKey.slices(district, sector)));
+            ofDistrict.put(sector, cell);
+        }
+        return cell;
+    }
+
+    private void addToHistory(final Cell cell, final MutableTotals.Change change, final long occurredAtMillis,
                               final boolean markDirty) {
         final long period = TotalsKey.period(occurredAtMillis);
-        final String[] keys = TotalsKey.histories(contribution.district(), contribution.sector(), period);
-        final MutableTotals[] slots = historySlots.computeIfAbsent(contribution.district(), d -> new HashMap<>())
-                .computeIfAbsent(contribution.sector(), s -> new HashMap<>())
-                .computeIfAbsent(period, p -> slots(history, keys));
+        final MutableTotals[] slots = cell.history(period, history);
         for (int i = 0; i < slots.length; i++) {
-            slots[i].apply(contribution, sign);
+            slots[i].apply(change);
             if (markDirty && slots[i].markDirty()) {
-                historyDirty.add(KeyValue.pair(keys[i], slots[i]));
+                historyDirty.add(KeyValue.pair(TotalsKey.histories(cell.district, cell.sector, period)[i], slots[i]));
             }
         }
         if (markDirty) {
             historyChangedSinceFlush = true;
+        }
+    }
+
+    /**
+     * The totals one (district, sector) updates: its four slices, and per history period the same
+     * four. Periods are dense (a horizon holds about 120), so they sit in an array by period.
+     */
+    private static final class Cell {
+        final String district;
+        final String sector;
+        final String[] sliceKeys;
+        final MutableTotals[] slices;
+        private long firstPeriod;
+        private MutableTotals[][] periods = new MutableTotals[0][];
+
+        Cell(final String district, final String sector, final MutableTotals[] slices) {
+            this.district = district;
+            this.sector = sector;
+            this.sliceKeys = TotalsKey.slices(district, sector);
+            this.slices = slices;
+        }
+
+        MutableTotals[] history(final long period, final Map<String, MutableTotals> history) {
+            if (periods.length == 0) {
+                firstPeriod = period;
+                periods = new MutableTotals[1][];
+            } else if (period < firstPeriod) {
+                final int shift = (int) (firstPeriod - period);
+                final MutableTotals[][] grown = new MutableTotals[periods.length + shift][];
+                System.arraycopy(periods, 0, grown, shift, periods.length);
+                periods = grown;
+                firstPeriod = period;
+            } else if (period - firstPeriod >= periods.length) {
+                periods = Arrays.copyOf(periods, (int) (period - firstPeriod + 1));
+            }
+            final int index = (int) (period - firstPeriod);
+            MutableTotals[] slots = periods[index];
+            if (slots == null) {
+                slots = slots(history, TotalsKey.histories(district, sector, period));
+                periods[index] = slots;
+            }
+            return slots;
         }
     }
 
@@ -249,8 +297,7 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         dirty.clear();
         history.clear();
         historyDirty.clear();
-        sliceSlots.clear();
-        historySlots.clear();
+        cells.clear();
         historyFresh = false;
         historyFreshAtNextPublish = false;
         historyChangedSinceFlush = false;
