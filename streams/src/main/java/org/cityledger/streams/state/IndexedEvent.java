@@ -13,18 +13,20 @@ import org.cityledger.streams.totals.Contribution;
  * What the ledger remembers of every counted event, keyed by event id in the event index: a hash
  * of its content (to tell a re-delivery from a conflicting re-use of the id), when it occurred and
  * what it contributed (so a correction can take exactly that back out, from the right day), and
- * whether a later event has corrected it. Compact on purpose: one entry per event within the horizon.
+ * whether a later event has corrected it; and the input offset that counted it, which locates its
+ * entry in the {@link EventTimeIndex}. Compact on purpose: one entry per event within the horizon.
  */
-public record IndexedEvent(byte[] contentHash, long occurredAt, Contribution contribution, String correctedBy) {
+public record IndexedEvent(byte[] contentHash, long occurredAt, long countedAt, Contribution contribution,
+                           String correctedBy) {
 
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
 
     public boolean isCorrected() {
         return correctedBy != null;
     }
 
     public IndexedEvent correctedBy(final String eventId) {
-        return new IndexedEvent(contentHash, occurredAt, contribution, eventId);
+        return new IndexedEvent(contentHash, occurredAt, countedAt, contribution, eventId);
     }
 
     public boolean sameContent(final byte[] otherHash) {
@@ -39,6 +41,7 @@ public record IndexedEvent(byte[] contentHash, long occurredAt, Contribution con
             out.writeByte(contentHash.length);
             out.write(contentHash);
             out.writeLong(occurredAt);
+            out.writeLong(countedAt);
             contribution.write(out);
             out.writeBoolean(correctedBy != null);
             if (correctedBy != null) {
@@ -61,9 +64,10 @@ public record IndexedEvent(byte[] contentHash, long occurredAt, Contribution con
             final byte[] hash = new byte[in.readUnsignedByte()];
             in.readFully(hash);
             final long occurredAt = in.readLong();
+            final long countedAt = in.readLong();
             final Contribution contribution = Contribution.read(in);
             final String correctedBy = in.readBoolean() ? in.readUTF() : null;
-            return new IndexedEvent(hash, occurredAt, contribution, correctedBy);
+            return new IndexedEvent(hash, occurredAt, countedAt, contribution, correctedBy);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

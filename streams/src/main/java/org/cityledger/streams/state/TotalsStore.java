@@ -119,7 +119,7 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
                 if (!event.isRemoved()) {
                     final Contribution contribution = event.contribution();
                     addToHistory(cell(contribution.district(), contribution.sector()),
-                            MutableTotals.change(contribution, 1), EventTimeIndex.occurredAt(entry.key), false);
+                            MutableTotals.change(contribution, 1), event.occurredAt(), false);
                 }
             }
         }
@@ -348,11 +348,11 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
             throw new IllegalStateException("as-of totals need the event-time index, which only an active task keeps open");
         }
         final Map<String, MutableTotals> samePeriod = new HashMap<>();
-        try (KeyValueIterator<Bytes, byte[]> events = index.range(EventTimeIndex.timeBound(TotalsKey.periodStart(period)),
-                EventTimeIndex.timeBound(asOfMillis + 1))) {
+        try (KeyValueIterator<Bytes, byte[]> events = index.range(EventTimeIndex.periodBound(period),
+                EventTimeIndex.periodBound(period + 1))) {
             while (events.hasNext()) {
                 final EventTimeIndex.Entry entry = EventTimeIndex.entry(events.next().value);
-                if (!entry.countsAt(committedOffset)) {
+                if (entry.occurredAt() > asOfMillis || !entry.countsAt(committedOffset)) {
                     continue;
                 }
                 final Contribution c = entry.contribution();

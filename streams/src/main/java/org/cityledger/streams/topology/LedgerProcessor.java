@@ -29,6 +29,7 @@ import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.TotalsStore;
 import org.cityledger.streams.totals.Contribution;
+import org.cityledger.streams.totals.TotalsKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,9 +127,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         final Contribution contribution = Contribution.of(event);
         final long occurredAt = event.occurredAt().toEpochMilli();
         totals.apply(contribution, 1, occurredAt);
-        index.put(event.eventId(), new IndexedEvent(hash, occurredAt, contribution, null).toBytes());
-        times.put(EventTimeIndex.key(occurredAt, event.eventId()),
-                EventTimeIndex.value(new EventTimeIndex.Entry(offset, EventTimeIndex.NOT_REMOVED, contribution)));
+        index.put(event.eventId(), new IndexedEvent(hash, occurredAt, offset, contribution, null).toBytes());
+        final EventTimeIndex.Entry timeEntry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED,
+                event.eventId(), contribution);
+        times.put(timeEntry.key(), EventTimeIndex.value(timeEntry));
     }
 
     /** Takes the corrected event's contribution back out; false (and a dead letter) if it cannot. */
@@ -151,7 +153,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         }
         totals.apply(target.contribution(), -1, target.occurredAt());
         index.put(correction.corrects(), target.correctedBy(correction.eventId()).toBytes());
-        final Bytes timeKey = EventTimeIndex.key(target.occurredAt(), correction.corrects());
+        final Bytes timeKey = EventTimeIndex.key(TotalsKey.period(target.occurredAt()), target.countedAt());
         final byte[] timeEntry = times.get(timeKey);
         if (timeEntry != null) {
             times.put(timeKey, EventTimeIndex.value(EventTimeIndex.entry(timeEntry).removedAt(offset)));
@@ -159,19 +161,24 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         return true;
     }
 
-    /** Forgets events older than the horizon: they can no longer arrive (they would be refused as too old). */
+    /**
+     * Forgets events of the periods wholly older than the horizon: they can no longer arrive (they
+     * would be refused as too old). The period the horizon falls in is kept whole, so the ledger
+     * remembers up to one period (30 days) longer than it must.
+     */
     private void forgetPastHorizon(final long now) {
-        final long horizonStart = now - horizon.toMillis();
-        final List<Bytes> expired = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> old = times.range(EventTimeIndex.timeBound(0), EventTimeIndex.timeBound(horizonStart))) {
+        final long firstKept = TotalsKey.period(now - horizon.toMillis());
+        final List<KeyValue<Bytes, String>> expired = new ArrayList<>();
+        // keys are a period's 8 bytes and an offset's 8: every key of an earlier period sorts before the bound
+        try (KeyValueIterator<Bytes, byte[]> old = times.range(EventTimeIndex.periodBound(0), EventTimeIndex.periodBound(firstKept))) {
             while (old.hasNext() && expired.size() < PURGE_BATCH) {
                 final KeyValue<Bytes, byte[]> entry = old.next();
-                expired.add(entry.key);
+                expired.add(KeyValue.pair(entry.key, EventTimeIndex.entry(entry.value).eventId()));
             }
         }
-        for (final Bytes key : expired) {
-            times.delete(key);
-            index.delete(EventTimeIndex.eventId(key));
+        for (final KeyValue<Bytes, String> entry : expired) {
+            times.delete(entry.key);
+            index.delete(entry.value);
         }
         if (!expired.isEmpty()) {
             LOG.debug("task {} forgot {} events older than the horizon", context.taskId(), expired.size());

@@ -475,7 +475,7 @@ class RouterTest {
 
     @Test
     void shouldLookUpAnEventOnItselfWhenItOwnsTheProject() {
-        final IndexedEvent event = new IndexedEvent(new byte[] {1, 2}, 1_644_456_600_000L,
+        final IndexedEvent event = new IndexedEvent(new byte[] {1, 2}, 1_644_456_600_000L, 42L,
                 signing("kunshan", "displays", "100.00", "CNY"), null);
         local.events.put("ev-1", event);
         cluster.owners.put("P-1", new Cluster.Owner(2, SELF));

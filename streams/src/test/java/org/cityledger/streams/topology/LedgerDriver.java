@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.schema.EventCodec;
@@ -36,7 +37,10 @@ final class LedgerDriver implements AutoCloseable {
     private final TestOutputTopic<String, byte[]> deadLetters;
 
     LedgerDriver(final Path stateDir) {
-        final LedgerConfig config = LedgerConfig.defaults("unused:9092", stateDir);
+        this(LedgerConfig.defaults("unused:9092", stateDir));
+    }
+
+    LedgerDriver(final LedgerConfig config) {
         driver = new TopologyTestDriver(LedgerTopology.build(config), config.streamsProperties(), NOW);
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
@@ -81,6 +85,17 @@ final class LedgerDriver implements AutoCloseable {
     DeadLetterPage deadLetterPage(final String before, final int limit) {
         nextTurn();
         return ((DeadLetterStore) driver.getStateStore(LedgerTopology.DEAD_LETTER_STORE)).page(before, limit);
+    }
+
+    /** Lets wall-clock time pass, running what the ledger schedules meanwhile (e.g. forgetting old events). */
+    void advanceWallClock(final Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
+    /** Whether the ledger still remembers the event id (to recognise a re-delivery). */
+    boolean remembers(final String eventId) {
+        final KeyValueStore<String, byte[]> index = driver.getKeyValueStore(LedgerTopology.EVENT_INDEX_STORE);
+        return index.get(eventId) != null;
     }
 
     private TotalsStore totalsStore() {

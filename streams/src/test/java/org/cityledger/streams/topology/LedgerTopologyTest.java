@@ -14,6 +14,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.schema.Topics;
+import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.TestEvents;
 import org.cityledger.streams.state.DeadLetterPage;
 import org.cityledger.streams.totals.Totals;
@@ -237,6 +238,21 @@ class LedgerTopologyTest {
 
         assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, day).signing().amounts().get("CNY")).isEqualByComparingTo("90.00");
         assertThat(ledger.totalsAsOf(TotalsKey.SUMMARY, day).signing().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldForgetEventsOncePastTheHorizonButKeepTheirTotals() {
+        ledger.close();
+        ledger = new LedgerDriver(LedgerConfig.defaults("unused:9092", stateDir).withHorizon(Duration.ofDays(90)));
+        publish(at(TestEvents.signing("old", "kunshan", "displays", "1.00", "CNY"), Instant.parse("2022-01-10T00:00:00Z")));
+        publish(at(TestEvents.signing("recent", "kunshan", "displays", "2.00", "CNY"), Instant.parse("2022-02-27T00:00:00Z")));
+
+        // the horizon moves to 2022-03-11; its period (from 2022-02-27) is kept whole: "old" falls out, "recent" stays
+        ledger.advanceWallClock(Duration.ofDays(100));
+
+        assertThat(ledger.remembers("old")).isFalse();
+        assertThat(ledger.remembers("recent")).isTrue();
+        assertThat(ledger.totals(TotalsKey.SUMMARY).signing().amounts().get("CNY")).isEqualByComparingTo("3.00");
     }
 
     @Test
