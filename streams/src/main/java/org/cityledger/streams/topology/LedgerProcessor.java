@@ -58,6 +58,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
     private TotalsStore totals;
     private DeadLetterStore deadLetters;
     private Sensor deadLetterSensor;
+    private SeenEvents seen;
 
     LedgerProcessor(final EventCodec codec, final EventRules rules, final Duration horizon) {
         this.codec = codec;
@@ -72,6 +73,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         this.times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
         this.totals = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
         this.deadLetters = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
+        seen = SeenEvents.of(index);
         final long rebuilt = EventTimeIndex.rebuild(index, times);
         if (rebuilt > 0) {
             LOG.info("task {} rebuilt its event-time index from {} events", processorContext.taskId(), rebuilt);
@@ -113,7 +115,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             return;
         }
         final byte[] hash = contentHash.of(event);
-        final byte[] known = index.get(event.eventId());
+        final byte[] known = seen.mightContain(event.eventId()) ? index.get(event.eventId()) : null;
         if (known != null) {
             if (!IndexedEvent.fromBytes(known).sameContent(hash)) {
                 deadLetter(record, event.eventId(), DeadLetters.CONFLICTING_DUPLICATE);
@@ -128,6 +130,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         final long occurredAt = event.occurredAt().toEpochMilli();
         totals.apply(contribution, 1, occurredAt);
         index.put(event.eventId(), new IndexedEvent(hash, occurredAt, offset, contribution, null).toBytes());
+        seen.add(event.eventId());
         final EventTimeIndex.Entry timeEntry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED,
                 event.eventId(), contribution);
         times.put(timeEntry.key(), EventTimeIndex.value(timeEntry));
