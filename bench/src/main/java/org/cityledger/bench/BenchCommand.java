@@ -72,6 +72,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "How long each query case is measured, after a warm-up (default 10; --quick 2).")
     private Integer querySeconds;
 
+    @Option(names = "--query-warm-up", paramLabel = "S",
+            description = "Load before each query case is measured, so that the JIT has compiled the paths it "
+                    + "exercises: a ledger serves for months, its latency is a steady state's (default 10; --quick 0.5).")
+    private Double queryWarmUpSeconds;
+
     @Option(names = "--query-clients", paramLabel = "N", defaultValue = "8",
             description = "Concurrent HTTP clients of the query stage (default ${DEFAULT-VALUE}).")
     private int queryClients;
@@ -190,7 +195,7 @@ final class BenchCommand implements Callable<Integer> {
                 offered,
                 latencySeconds != null ? latencySeconds : quick ? 2 : 10,
                 querySeconds != null ? querySeconds : quick ? 2 : 10,
-                quick ? 0.5 : 2.0,
+                queryWarmUpSeconds != null ? queryWarmUpSeconds : quick ? 0.5 : 10.0,
                 queryClients, seed, projects, partitions, json,
                 workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")),
                 resetTopics, skipped, quick, arguments);
@@ -200,6 +205,9 @@ final class BenchCommand implements Callable<Integer> {
         requirePositive(settings.queryClients(), "--query-clients");
         requirePositive(settings.projects(), "--projects");
         requirePositive(settings.partitions(), "--partitions");
+        if (settings.queryWarmUpSeconds() < 0) {
+            throw new IllegalArgumentException("--query-warm-up: must not be negative");
+        }
         if (settings.replayEvents() < 0) {
             throw new IllegalArgumentException("--replay-events: must not be negative");
         }

@@ -1,10 +1,6 @@
 package org.cityledger.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
+import org.cityledger.streams.http.Http11Connection;
 
 /**
- * Query latency under concurrent clients: each client a thread with its own HTTP client, asking
+ * Query latency under concurrent clients: each client a thread with its own connection ({@link Http11Connection}), asking
  * one kind of question again and again for a fixed time (closed loop: a client asks again once
  * answered). A case may vary its question over many keys, each client going round them from its
  * own starting point, so that a key lookup reads the store rather than one hot entry.
@@ -76,11 +73,7 @@ final class QueryLoad {
     }
 
     static Result run(final QueryCase queryCase, final int clients, final Duration warmUp, final Duration measured) {
-        final List<HttpRequest> requests = new ArrayList<>(queryCase.paths().size());
-        for (final String path : queryCase.paths()) {
-            requests.add(HttpRequest.newBuilder(URI.create("http://localhost:" + queryCase.port() + path))
-                    .timeout(REQUEST_TIMEOUT).GET().build());
-        }
+        final List<String> requests = queryCase.paths();
         final long start = System.nanoTime();
         final long measureFrom = start + warmUp.toNanos();
         final long end = measureFrom + measured.toNanos();
@@ -95,46 +88,43 @@ final class QueryLoad {
             // spread evenly over the keys, so the clients do not ask the same one in step
             final int first = (int) ((long) c * requests.size() / clients);
             final Thread thread = new Thread(() -> {
-                final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(REQUEST_TIMEOUT).build();
-                int next = first;
-                while (true) {
-                    final HttpRequest request = requests.get(next);
-                    next = next + 1 == requests.size() ? 0 : next + 1;
-                    final long sent = System.nanoTime();
-                    if (sent >= end) {
-                        return;
-                    }
-                    final HttpResponse<byte[]> response;
-                    try {
-                        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                    } catch (final IOException e) {
-                        if (sent >= measureFrom) {
-                            errors.incrementAndGet();
-                            firstError.compareAndSet(null, request.uri().getPath() + ": " + e);
+                try (Http11Connection http = new Http11Connection("localhost", queryCase.port(), (int) REQUEST_TIMEOUT.toMillis())) {
+                    int next = first;
+                    while (true) {
+                        final String path = requests.get(next);
+                        next = next + 1 == requests.size() ? 0 : next + 1;
+                        final long sent = System.nanoTime();
+                        if (sent >= end) {
+                            return;
                         }
-                        continue;
-                    } catch (final InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
+                        final Http11Connection.Response response;
+                        try {
+                            response = http.get(path, INSTANCE_HEADER);
+                        } catch (final IOException | RuntimeException e) {
+                            http.close();
+                            if (sent >= measureFrom) {
+                                errors.incrementAndGet();
+                                firstError.compareAndSet(null, path + ": " + e);
+                            }
+                            continue;
+                        }
+                        final long answered = System.nanoTime();
+                        if (sent < measureFrom) {
+                            continue;
+                        }
+                        if (response.status() != 200) {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, path + ": " + describe(response));
+                            continue;
+                        }
+                        if (!response.header().equals(queryCase.expectedInstance())) {
+                            otherInstance.incrementAndGet();
+                            firstError.compareAndSet(null, path + ": answered by '" + response.header()
+                                    + "', expected '" + queryCase.expectedInstance() + "'");
+                            continue;
+                        }
+                        histogram.recordValue(Math.min(HIGHEST_MICROS, (answered - sent) / 1000));
                     }
-                    final long answered = System.nanoTime();
-                    if (sent < measureFrom) {
-                        continue;
-                    }
-                    if (response.statusCode() != 200) {
-                        errors.incrementAndGet();
-                        firstError.compareAndSet(null, request.uri().getPath() + ": " + describe(response));
-                        continue;
-                    }
-                    final String instance = response.headers().firstValue(INSTANCE_HEADER).orElse("");
-                    if (!instance.equals(queryCase.expectedInstance())) {
-                        otherInstance.incrementAndGet();
-                        firstError.compareAndSet(null, request.uri().getPath() + ": answered by '" + instance
-                                + "', expected '" + queryCase.expectedInstance() + "'");
-                        continue;
-                    }
-                    histogram.recordValue(Math.min(HIGHEST_MICROS, (answered - sent) / 1000));
                 }
             }, "bench-query-client-" + c);
             threads.add(thread);
@@ -154,9 +144,9 @@ final class QueryLoad {
                 measured.toNanos() / 1e9, all);
     }
 
-    private static String describe(final HttpResponse<byte[]> response) {
+    private static String describe(final Http11Connection.Response response) {
         final String body = new String(response.body(), StandardCharsets.UTF_8);
-        return "HTTP " + response.statusCode() + " "
+        return "HTTP " + response.status() + " "
                 + (body.length() > ERROR_BODY_CHARS ? body.substring(0, ERROR_BODY_CHARS) + "..." : body);
     }
 }

@@ -44,6 +44,7 @@ public final class LedgerNode implements AutoCloseable {
     private final LedgerConfig config;
     private final KafkaStreams streams;
     private final Javalin http;
+    private final HttpPeers peers;
     private final TotalsService totals;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch failed = new CountDownLatch(1);
@@ -74,7 +75,8 @@ public final class LedgerNode implements AutoCloseable {
         final HostInfo self = new HostInfo(config.advertisedHost(), config.httpPort());
         final LocalPartials local = new LocalPartials(streams, Router.hostId(self));
         final ApiMetrics metrics = new ApiMetrics(() -> streams);
-        final Router router = new Router(new StreamsCluster(streams), self, local, new HttpPeers(PEER_TIMEOUT), partitions,
+        this.peers = new HttpPeers(PEER_TIMEOUT);
+        final Router router = new Router(new StreamsCluster(streams), self, local, peers, partitions,
                 PEER_TIMEOUT, route -> metrics.recordQuery(route.name().toLowerCase(Locale.ROOT)));
         this.totals = new TotalsService(PartialTotalsSource.of(router), Clock.systemUTC(), config.horizon());
         this.http = LedgerHttpServer.create(
@@ -120,6 +122,7 @@ public final class LedgerNode implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        peers.close();
         // no cleanUp(): local state is what makes a restart fast; EOS keeps it consistent.
         // Leaving the group hands this node's partitions over at once instead of after the session timeout.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

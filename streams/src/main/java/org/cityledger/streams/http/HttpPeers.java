@@ -1,17 +1,21 @@
 package org.cityledger.streams.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.net.URI;
+import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.streams.query.InstanceInfo;
@@ -21,15 +25,28 @@ import org.cityledger.streams.query.Peers;
 import org.cityledger.streams.query.QueryUnavailableException;
 import org.cityledger.streams.state.IndexedEvent;
 
-/** {@link Peers} over HTTP: the other instances' {@code /internal/...} endpoints, asked asynchronously. */
-public final class HttpPeers implements Peers {
+/**
+ * {@link Peers} over HTTP: the other instances' {@code /internal/...} endpoints. Each question runs
+ * on a worker thread over a kept-alive connection from a per-peer pool, so a fan-out asks its peers
+ * in parallel and a forwarded lookup costs one blocking round trip, with no executor hops on the way.
+ */
+public final class HttpPeers implements Peers, AutoCloseable {
 
-    private final HttpClient client;
-    private final Duration timeout;
+    /** Idle connections kept per peer; enough for the concurrent questions one instance asks. */
+    private static final int IDLE_PER_PEER = 16;
+
+    private final int timeoutMillis;
+    private final Map<String, Queue<Http11Connection>> idle = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
 
     public HttpPeers(final Duration timeout) {
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
-        this.timeout = timeout;
+        this.timeoutMillis = (int) timeout.toMillis();
+        final AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(task -> {
+            final Thread thread = new Thread(task, "ledger-peer-client-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
@@ -77,14 +94,38 @@ public final class HttpPeers implements Peers {
     }
 
     private CompletableFuture<String> get(final HostInfo host, final String pathAndQuery) {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                .timeout(timeout).GET().build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new QueryUnavailableException("instance " + host + " answered " + response.statusCode() + ": " + response.body());
+        return CompletableFuture.supplyAsync(() -> {
+            final Queue<Http11Connection> pool = idle.computeIfAbsent(host.host() + ":" + host.port(),
+                    k -> new ConcurrentLinkedQueue<>());
+            Http11Connection connection = pool.poll();
+            if (connection == null) {
+                connection = new Http11Connection(host.host(), host.port(), timeoutMillis);
             }
-            return response.body();
-        });
+            final Http11Connection.Response response;
+            try {
+                response = connection.get(pathAndQuery, "");
+            } catch (final IOException e) {
+                connection.close();
+                throw new QueryUnavailableException("instance " + host + " did not answer: " + e.getMessage());
+            }
+            if (pool.size() < IDLE_PER_PEER) {
+                pool.offer(connection);
+            } else {
+                connection.close();
+            }
+            final String body = new String(response.body(), StandardCharsets.UTF_8);
+            if (response.status() != 200) {
+                throw new QueryUnavailableException("instance " + host + " answered " + response.status() + ": " + body);
+            }
+            return body;
+        }, workers);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        idle.values().forEach(pool -> pool.forEach(Http11Connection::close));
+        idle.clear();
     }
 
     private static void param(final StringBuilder query, final String name, final Object value) {
