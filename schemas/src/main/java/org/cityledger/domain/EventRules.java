@@ -47,6 +47,10 @@ public final class EventRules {
     public List<Violation> check(final LedgerEvent event, final Instant now) {
         final List<Violation> violations = new ArrayList<>(2);
         requireText(violations, "eventId", event.eventId());
+        if (event.eventId() != null && event.eventId().chars().anyMatch(Character::isISOControl)) {
+            // ids travel in headers, logs and URLs, and the ledger's stores keep keys of their own below them
+            violations.add(new Violation("eventId", "must not contain control characters"));
+        }
         if (event.occurredAt() == null) {
             violations.add(new Violation("occurredAt", "is required"));
         } else if (event.occurredAt().isAfter(now.plus(maxFutureSkew))) {

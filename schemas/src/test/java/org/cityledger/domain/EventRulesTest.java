@@ -76,6 +76,12 @@ class EventRulesTest {
                 .containsExactly(new Violation("eventId", "is required"));
     }
 
+    @Test
+    void shouldRefuseEventIdWithControlCharacters() {
+        assertThat(rules.check(signing().eventId("ks\u00002022").build(), NOW))
+                .containsExactly(new Violation("eventId", "must not contain control characters"));
+    }
+
     // --- occurredAt ---
 
     @Test

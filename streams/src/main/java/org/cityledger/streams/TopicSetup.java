@@ -2,6 +2,7 @@ package org.cityledger.streams;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -39,9 +40,13 @@ public final class TopicSetup {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
             // the events are the ledger's history: kept forever, so totals can always be rebuilt by replay
+            // (the event index is rebuilt from it too); the broker stamps each record with its arrival, the
+            // time the ledger's rules judge occurredAt against, whatever a publisher's clock says
             final Map<String, String> forever = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
                     TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, replicationFactor)));
-            create(admin, new NewTopic(Topics.EVENTS, partitions, replicationFactor).configs(forever));
+            final Map<String, String> events = new HashMap<>(forever);
+            events.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+            create(admin, new NewTopic(Topics.EVENTS, partitions, replicationFactor).configs(events));
             create(admin, new NewTopic(Topics.DEAD_LETTERS, 1, replicationFactor).configs(forever));
             return awaitLeaders(admin, Topics.EVENTS);
         }

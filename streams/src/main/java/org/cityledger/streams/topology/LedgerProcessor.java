@@ -1,11 +1,13 @@
 package org.cityledger.streams.topology;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
@@ -22,6 +24,7 @@ import org.cityledger.domain.EventRules;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.Violation;
 import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.Topics;
 import org.cityledger.schema.UnreadableEventException;
 import org.cityledger.streams.state.DeadLetter;
 import org.cityledger.streams.state.DeadLetterStore;
@@ -48,7 +51,16 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
     private static final Duration PURGE_INTERVAL = Duration.ofSeconds(1);
     private static final int PURGE_BATCH = 5_000;
 
+    /**
+     * Kept in the event index (ids cannot contain control characters): the last input offset the
+     * index includes, written when the task closes and removed when it opens.
+     */
+    static final String PROCESSED_THROUGH = "\u0000processed-through";
+    private static final long REBUILD_PROGRESS = 500_000;
+
     private final EventCodec codec;
+    private final PartitionHistory history;
+    private long lastOffset = -1;
     private final EventRules rules;
     private final Duration horizon;
     private final ContentHash contentHash = new ContentHash();
@@ -60,8 +72,9 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
     private Sensor deadLetterSensor;
     private SeenEvents seen;
 
-    LedgerProcessor(final EventCodec codec, final EventRules rules, final Duration horizon) {
+    LedgerProcessor(final EventCodec codec, final EventRules rules, final Duration horizon, final PartitionHistory history) {
         this.codec = codec;
+        this.history = history;
         this.rules = rules;
         this.horizon = horizon;
     }
@@ -73,7 +86,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         this.times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
         this.totals = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
         this.deadLetters = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
-        seen = SeenEvents.of(index);
+        lastOffset = rebuildFromHistory();
+        if (seen == null) {
+            seen = SeenEvents.of(index);
+        }
         final long rebuilt = EventTimeIndex.rebuild(index, times);
         if (rebuilt > 0) {
             LOG.info("task {} rebuilt its event-time index from {} events", processorContext.taskId(), rebuilt);
@@ -96,39 +112,55 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         final long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
         totals.beginRecord(offset);
         deadLetters.beginRecord(offset);
+        judge(record.key(), record.value(), offset, record.timestamp(), record);
+        lastOffset = offset;
+    }
+
+    /**
+     * Decides whether and how one record counts, and records it in the event indexes. {@code live}
+     * is the record being processed: then the totals change and refusals are dead-lettered. Null
+     * when the index is being rebuilt from the topic: the totals (restored from their changelog)
+     * and the dead letters already hold these records, only the indexes are rebuilt. Every decision
+     * depends on the record and the index alone (time rules use the record's timestamp, not the
+     * clock), so a rebuild repeats exactly what processing decided.
+     */
+    private void judge(final String key, final byte[] value, final long offset, final long timestamp,
+                       final Record<String, byte[]> live) {
         final LedgerEvent event;
         try {
-            event = codec.decode(record.value());
+            event = codec.decode(value);
         } catch (final UnreadableEventException e) {
-            deadLetter(record, null, "unreadable: " + e.getMessage());
+            refuse(live, null, "unreadable: " + e.getMessage());
             return;
         }
-        final List<Violation> violations = rules.check(event, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        final List<Violation> violations = rules.check(event, Instant.ofEpochMilli(timestamp));
         if (!violations.isEmpty()) {
-            deadLetter(record, event.eventId(), "invalid: "
+            refuse(live, event.eventId(), "invalid: "
                     + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
             return;
         }
-        if (!event.project().id().equals(record.key())) {
+        if (!event.project().id().equals(key)) {
             // the partitioning invariant: a project's facts and corrections must meet in one partition
-            deadLetter(record, event.eventId(), "invalid: key: must be the project id '" + event.project().id() + "'");
+            refuse(live, event.eventId(), "invalid: key: must be the project id '" + event.project().id() + "'");
             return;
         }
         final byte[] hash = contentHash.of(event);
         final byte[] known = seen.mightContain(event.eventId()) ? index.get(event.eventId()) : null;
         if (known != null) {
             if (!IndexedEvent.fromBytes(known).sameContent(hash)) {
-                deadLetter(record, event.eventId(), DeadLetters.CONFLICTING_DUPLICATE);
+                refuse(live, event.eventId(), DeadLetters.CONFLICTING_DUPLICATE);
             }
             // else: a re-delivery of a counted event; counting it again would double it
             return;
         }
-        if (event.corrects() != null && !applyCorrection(record, event, offset)) {
+        if (event.corrects() != null && !applyCorrection(live, event, offset)) {
             return;
         }
         final Contribution contribution = Contribution.of(event);
         final long occurredAt = event.occurredAt().toEpochMilli();
-        totals.apply(contribution, 1, occurredAt);
+        if (live != null) {
+            totals.apply(contribution, 1, occurredAt);
+        }
         index.put(event.eventId(), new IndexedEvent(hash, occurredAt, offset, contribution, null).toBytes());
         seen.add(event.eventId());
         final EventTimeIndex.Entry timeEntry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED,
@@ -136,25 +168,27 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         times.put(timeEntry.key(), EventTimeIndex.value(timeEntry));
     }
 
-    /** Takes the corrected event's contribution back out; false (and a dead letter) if it cannot. */
-    private boolean applyCorrection(final Record<String, byte[]> record, final LedgerEvent correction, final long offset) {
+    /** Takes the corrected event's contribution back out; false (and a refusal) if it cannot. */
+    private boolean applyCorrection(final Record<String, byte[]> live, final LedgerEvent correction, final long offset) {
         final byte[] targetBytes = index.get(correction.corrects());
         if (targetBytes == null) {
-            deadLetter(record, correction.eventId(), "invalid correction: corrects unknown event '" + correction.corrects() + "'");
+            refuse(live, correction.eventId(), "invalid correction: corrects unknown event '" + correction.corrects() + "'");
             return false;
         }
         final IndexedEvent target = IndexedEvent.fromBytes(targetBytes);
         if (target.isCorrected()) {
-            deadLetter(record, correction.eventId(), "invalid correction: event '" + correction.corrects()
+            refuse(live, correction.eventId(), "invalid correction: event '" + correction.corrects()
                     + "' is already corrected by '" + target.correctedBy() + "'");
             return false;
         }
         if (target.contribution().kind() != correction.kind()) {
-            deadLetter(record, correction.eventId(), "invalid correction: event '" + correction.corrects() + "' is a "
+            refuse(live, correction.eventId(), "invalid correction: event '" + correction.corrects() + "' is a "
                     + target.contribution().kind() + ", not a " + correction.kind());
             return false;
         }
-        totals.apply(target.contribution(), -1, target.occurredAt());
+        if (live != null) {
+            totals.apply(target.contribution(), -1, target.occurredAt());
+        }
         index.put(correction.corrects(), target.correctedBy(correction.eventId()).toBytes());
         final Bytes timeKey = EventTimeIndex.key(TotalsKey.period(target.occurredAt()), target.countedAt());
         final byte[] timeEntry = times.get(timeKey);
@@ -162,6 +196,79 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             times.put(timeKey, EventTimeIndex.value(EventTimeIndex.entry(timeEntry).removedAt(offset)));
         }
         return true;
+    }
+
+    private void refuse(final Record<String, byte[]> live, final String eventId, final String reason) {
+        if (live != null) {
+            deadLetter(live, eventId, reason);
+        }
+    }
+
+    /**
+     * Brings the event index up to the ledger's committed offset of this task's partition, reading
+     * the records it is missing from the events topic. The index has no changelog (that saved a
+     * Kafka write per event): it is exact as of the offset recorded when the task last closed
+     * cleanly, and a task that closed uncleanly has its state wiped by Kafka Streams (exactly-once),
+     * so the index is then rebuilt from offset 0. The mark is removed while the task runs.
+     *
+     * @return the last offset the index now includes, -1 if none
+     */
+    private long rebuildFromHistory() {
+        final TopicPartition partition = new TopicPartition(Topics.EVENTS, context.taskId().partition());
+        final byte[] mark = index.get(PROCESSED_THROUGH);
+        long through = mark == null ? -1 : ByteBuffer.wrap(mark).getLong();
+        final long committed = history.committedOffset(partition);
+        final boolean stale = mark == null ? !isEmpty(index) : committed < 0 || through >= committed;
+        if (stale) {
+            LOG.warn("task {}: its event index does not match the committed offset {} of {} (marked through {}); "
+                    + "rebuilding it from offset 0", context.taskId(), committed, partition, mark == null ? "nothing" : through);
+            clear(index);
+            clear(times);
+            through = -1;
+        }
+        if (committed > through + 1) {
+            final long from = through + 1;
+            LOG.info("task {}: rebuilding its event index from {} offsets {}..{}", context.taskId(), partition, from, committed - 1);
+            seen = SeenEvents.of(index);
+            final long[] replayed = {0};
+            final long started = System.nanoTime();
+            history.replay(partition, from, committed, record -> {
+                judge(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), record.value(),
+                        record.offset(), record.timestamp(), null);
+                if (++replayed[0] % REBUILD_PROGRESS == 0) {
+                    LOG.info("task {}: event index rebuilt through offset {} of {}", context.taskId(), record.offset(), committed - 1);
+                }
+            });
+            LOG.info("task {}: event index rebuilt from {} records in {} ms", context.taskId(), replayed[0],
+                    (System.nanoTime() - started) / 1_000_000);
+            through = committed - 1;
+        }
+        index.delete(PROCESSED_THROUGH);
+        return through;
+    }
+
+    @Override
+    public void close() {
+        // reached on a clean close too, after the last commit: the index is then exact through lastOffset
+        if (lastOffset >= 0) {
+            index.put(PROCESSED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(lastOffset).array());
+        }
+    }
+
+    private static boolean isEmpty(final KeyValueStore<?, byte[]> store) {
+        try (KeyValueIterator<?, byte[]> all = store.all()) {
+            return !all.hasNext();
+        }
+    }
+
+    private static <K> void clear(final KeyValueStore<K, byte[]> store) {
+        final List<K> keys = new ArrayList<>();
+        try (KeyValueIterator<K, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                keys.add(all.next().key);
+            }
+        }
+        keys.forEach(store::delete);
     }
 
     /**

@@ -28,6 +28,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.topology.LedgerTopology;
+import org.cityledger.streams.topology.PartitionHistory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class ApiMetricsTest {
     @Test
     void shouldBridgeTheLedgersOwnKafkaMetricsAndCountDeadLetters(@TempDir final Path stateDir) {
         final LedgerConfig config = LedgerConfig.defaults("unused:9092", stateDir);
-        try (TopologyTestDriver driver = new TopologyTestDriver(LedgerTopology.build(config), config.streamsProperties())) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(LedgerTopology.build(config, PartitionHistory.NONE), config.streamsProperties())) {
             final TestInputTopic<String, byte[]> events =
                     driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
             events.pipeInput("P-1", new byte[] {1, 2, 3});

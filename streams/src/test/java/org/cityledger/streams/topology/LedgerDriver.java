@@ -41,8 +41,9 @@ final class LedgerDriver implements AutoCloseable {
     }
 
     LedgerDriver(final LedgerConfig config) {
-        driver = new TopologyTestDriver(LedgerTopology.build(config), config.streamsProperties(), NOW);
-        events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
+        driver = new TopologyTestDriver(LedgerTopology.build(config, PartitionHistory.NONE), config.streamsProperties(), NOW);
+        // records arrive "now": the time rules judge occurredAt against the record's timestamp
+        events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
