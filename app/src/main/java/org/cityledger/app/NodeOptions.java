@@ -50,6 +50,11 @@ final class NodeOptions {
                 "is unavailable (queries with ?maxLag=) and for fast fail-over (default: ${DEFAULT-VALUE})."})
     int standbyReplicas;
 
+    @Option(names = "--stream-threads", paramLabel = "N",
+            description = {"Kafka Streams threads of this node; each partition's work runs on one of them",
+                "(default: one per core, at most one per partition)."})
+    Integer streamThreads;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the node keeps its local state (default: a fresh temporary directory).")
     Path stateDir;

@@ -3,6 +3,7 @@ package org.cityledger.bench;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,13 +22,17 @@ final class StreamsMetrics {
     private StreamsMetrics() {
     }
 
+    /** Per stream thread (by its {@code thread-id}), the metrics named above. */
     static Map<String, Object> of(final KafkaStreams streams) {
-        final Map<String, Object> json = new LinkedHashMap<>();
+        final Map<String, Object> json = new TreeMap<>();
         for (final Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
             final MetricName name = entry.getKey();
             if ("stream-thread-metrics".equals(name.group()) && NAMES.contains(name.name())) {
                 final Object value = entry.getValue().metricValue();
-                json.put(name.name(), value instanceof Double d ? Fmt.round(d) : value);
+                @SuppressWarnings("unchecked")
+                final Map<String, Object> thread = (Map<String, Object>) json.computeIfAbsent(
+                        name.tags().getOrDefault("thread-id", "thread"), id -> new LinkedHashMap<String, Object>());
+                thread.put(name.name(), value instanceof Double d ? Fmt.round(d) : value);
             }
         }
         return json;

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.cityledger.domain.EventRules;
+import org.cityledger.schema.Topics;
 
 /**
  * Everything a ledger node is configured with, validated once when it is built. The launcher reads
@@ -23,6 +24,7 @@ import org.cityledger.domain.EventRules;
  * @param commitInterval      how often the ledger commits; totals become visible to queries at each commit
  * @param replicationFactor   replication of the ledger's internal topics (1 on the embedded broker)
  * @param standbyReplicas     warm copies of each task's state on other nodes
+ * @param streamThreads       Kafka Streams threads of this node: tasks (one per partition) are spread over them
  * @param maxFutureSkew       how far in the future an event's occurredAt may lie before it is refused
  * @param horizon             how long event ids are remembered (de-duplication, corrections) and how far
  *                            back as-of totals are exact; events older than this are refused
@@ -36,6 +38,7 @@ public record LedgerConfig(
         Duration commitInterval,
         int replicationFactor,
         int standbyReplicas,
+        int streamThreads,
         Duration maxFutureSkew,
         Duration horizon) {
 
@@ -59,6 +62,9 @@ public record LedgerConfig(
         if (standbyReplicas < 0) {
             throw new IllegalArgumentException("standbyReplicas: must not be negative, got " + standbyReplicas);
         }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("streamThreads: must be at least 1, got " + streamThreads);
+        }
         requirePositive(maxFutureSkew, "maxFutureSkew");
         requirePositive(horizon, "horizon");
         if (horizon.compareTo(MAX_HORIZON) > 0) {
@@ -68,21 +74,34 @@ public record LedgerConfig(
 
     /**
      * Defaults: commit every 100 ms (totals become visible at commits), replication 1, one standby (used as soon as a second instance
-     * joins), 5 minutes of clock skew, a horizon of ten years, advertised as localhost.
+     * joins), a stream thread per core, 5 minutes of clock skew, a horizon of ten years, advertised as localhost.
      */
     public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
         return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, "localhost", DEFAULT_HTTP_PORT,
-                Duration.ofMillis(100), 1, 1, EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON);
+                Duration.ofMillis(100), 1, 1, defaultStreamThreads(), EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON);
     }
 
     public LedgerConfig withStateDir(final Path dir) {
         return new LedgerConfig(applicationId, bootstrapServers, dir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, maxFutureSkew, horizon);
+                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon);
     }
 
     public LedgerConfig withStandbyReplicas(final int replicas) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, replicas, maxFutureSkew, horizon);
+                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon);
+    }
+
+    public LedgerConfig withStreamThreads(final int threads) {
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
+                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon);
+    }
+
+    /**
+     * One stream thread per core, at most one per partition of the events topic: the ledger's work
+     * per event is CPU (decoding, rules, RocksDB, totals), and its tasks are independent.
+     */
+    public static int defaultStreamThreads() {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), Topics.DEFAULT_PARTITIONS));
     }
 
     public EventRules eventRules() {
@@ -91,22 +110,22 @@ public record LedgerConfig(
 
     public LedgerConfig withHorizon(final Duration value) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, maxFutureSkew, value);
+                standbyReplicas, streamThreads, maxFutureSkew, value);
     }
 
     public LedgerConfig withHttpPort(final int port) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, port, commitInterval, replicationFactor,
-                standbyReplicas, maxFutureSkew, horizon);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon);
     }
 
     public LedgerConfig withApplicationId(final String id) {
         return new LedgerConfig(id, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, maxFutureSkew, horizon);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon);
     }
 
     public LedgerConfig withCommitInterval(final Duration interval) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, interval, replicationFactor,
-                standbyReplicas, maxFutureSkew, horizon);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon);
     }
 
     /** Kafka Streams properties of this node. */
@@ -127,6 +146,7 @@ public record LedgerConfig(
         // each task reads one partition, so there is nothing to wait for before processing; -1 also
         // skips Kafka's per-loop idling bookkeeping, which was ~10% of the stream thread
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         // larger fetches and batches: the ledger is throughput-bound on small records
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
