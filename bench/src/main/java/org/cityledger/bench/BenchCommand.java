@@ -287,6 +287,11 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        if (report.value(Stage.QUERY, "cases") instanceof Map<?, ?> cases) {
+            queryTarget(report, cases, "keyLookupLocal", "key lookup p99, served locally", 5);
+            queryTarget(report, cases, "keyLookupForwarded", "key lookup p99, forwarded", 15);
+            queryTarget(report, cases, "summaryFanOut3", "summary p99, fan-out over 3 instances", 20);
+        }
         if (report.value(Stage.REPLAY, "seconds") instanceof Double seconds
                 && report.value(Stage.REPLAY, "records") instanceof Long records) {
             if (records >= 10_000_000L) {
@@ -305,6 +310,14 @@ final class BenchCommand implements Callable<Integer> {
                     "%,.0f MiB live, %,.0f MiB after GC (whole JVM)", live, afterGc),
                     afterGc <= 512 ? "met" : live <= 512 ? "unclear: the live set fits, the peak not (try -Xmx512m)"
                             : "missed"));
+        }
+    }
+
+    private static void queryTarget(final Report report, final Map<?, ?> cases, final String key, final String label,
+                                    final double goalMillis) {
+        if (cases.get(key) instanceof Map<?, ?> queryCase && queryCase.get("p99Millis") instanceof Number p99) {
+            report.target(new Report.Target(label, String.format(Locale.ROOT, "<= %.0f ms", goalMillis),
+                    Fmt.millis(p99.doubleValue()), p99.doubleValue() <= goalMillis ? "met" : "missed"));
         }
     }
 
