@@ -209,47 +209,50 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
      * the records it is missing from the events topic. The index has no changelog (that saved a
      * Kafka write per event): it is exact as of the offset recorded when the task last closed
      * cleanly, and a task that closed uncleanly has its state wiped by Kafka Streams (exactly-once),
-     * so the index is then rebuilt from offset 0. The mark is removed while the task runs.
+     * so the index is then rebuilt from offset 0 ({@link RebuildPlan} says what to read). The mark
+     * is removed while the task runs, so a crash leaves none behind.
      *
      * @return the last offset the index now includes, -1 if none
      */
     private long rebuildFromHistory() {
         final TopicPartition partition = new TopicPartition(Topics.EVENTS, context.taskId().partition());
         final byte[] mark = index.get(PROCESSED_THROUGH);
-        long through = mark == null ? -1 : ByteBuffer.wrap(mark).getLong();
+        final Long markedThrough = mark == null ? null : ByteBuffer.wrap(mark).getLong();
         final long committed = history.committedOffset(partition);
-        final boolean stale = mark == null ? !isEmpty(index) : committed < 0 || through >= committed;
-        if (stale) {
+        final RebuildPlan plan = RebuildPlan.of(markedThrough, isEmpty(index), committed);
+        if (plan.clear()) {
             LOG.warn("task {}: its event index does not match the committed offset {} of {} (marked through {}); "
-                    + "rebuilding it from offset 0", context.taskId(), committed, partition, mark == null ? "nothing" : through);
+                    + "rebuilding it from offset 0", context.taskId(), committed, partition,
+                    markedThrough == null ? "nothing" : markedThrough);
             clear(index);
             clear(times);
-            through = -1;
         }
-        if (committed > through + 1) {
-            final long from = through + 1;
-            LOG.info("task {}: rebuilding its event index from {} offsets {}..{}", context.taskId(), partition, from, committed - 1);
+        if (plan.replays()) {
+            LOG.info("task {}: rebuilding its event index from {} offsets {}..{}", context.taskId(), partition,
+                    plan.from(), plan.to() - 1);
             seen = SeenEvents.of(index);
             final long[] replayed = {0};
             final long started = System.nanoTime();
-            history.replay(partition, from, committed, record -> {
+            history.replay(partition, plan.from(), plan.to(), record -> {
                 judge(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), record.value(),
                         record.offset(), record.timestamp(), null);
                 if (++replayed[0] % REBUILD_PROGRESS == 0) {
-                    LOG.info("task {}: event index rebuilt through offset {} of {}", context.taskId(), record.offset(), committed - 1);
+                    LOG.info("task {}: event index rebuilt through offset {} of {}", context.taskId(), record.offset(),
+                            plan.to() - 1);
                 }
             });
             LOG.info("task {}: event index rebuilt from {} records in {} ms", context.taskId(), replayed[0],
                     (System.nanoTime() - started) / 1_000_000);
-            through = committed - 1;
         }
+        final long through = plan.through();
         index.delete(PROCESSED_THROUGH);
         return through;
     }
 
     @Override
     public void close() {
-        // reached on a clean close too, after the last commit: the index is then exact through lastOffset
+        // after a clean close (its last commit done) the index is exact through lastOffset; a dirty close's
+        // mark may lie beyond the committed offset, and RebuildPlan then has the index rebuilt
         if (lastOffset >= 0) {
             index.put(PROCESSED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(lastOffset).array());
         }

@@ -41,7 +41,12 @@ final class LedgerDriver implements AutoCloseable {
     }
 
     LedgerDriver(final LedgerConfig config) {
-        driver = new TopologyTestDriver(LedgerTopology.build(config, PartitionHistory.NONE), config.streamsProperties(), NOW);
+        this(config, PartitionHistory.NONE);
+    }
+
+    /** A driver whose tasks rebuild their event index from {@code history} when they open without it. */
+    LedgerDriver(final LedgerConfig config, final PartitionHistory history) {
+        driver = new TopologyTestDriver(LedgerTopology.build(config, history), config.streamsProperties(), NOW);
         // records arrive "now": the time rules judge occurredAt against the record's timestamp
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
