@@ -44,6 +44,8 @@ public record LedgerConfig(
 
     public static final String DEFAULT_APPLICATION_ID = "city-ledger";
     public static final int DEFAULT_HTTP_PORT = 8080;
+    /** How long a stream thread may spend between polls and inside one transaction (index rebuilds). */
+    static final int REBUILD_ALLOWANCE_MS = 300_000;
     /** Event times are kept as milliseconds after 1970; fifty years back stays clear of that. */
     public static final Duration MAX_HORIZON = Duration.ofDays(50 * 365);
 
@@ -147,6 +149,11 @@ public record LedgerConfig(
         // skips Kafka's per-loop idling bookkeeping, which was ~10% of the stream thread
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        // a task that opens without its event index rebuilds it on the stream thread (~80k records/s), while
+        // the thread's transaction may be open: Streams' 10 s would abort it after ~1M records and wipe every
+        // task of the thread; 5 minutes matches max.poll.interval.ms, the other limit such a rebuild meets
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), REBUILD_ALLOWANCE_MS);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), REBUILD_ALLOWANCE_MS);
         // larger fetches and batches: the ledger is throughput-bound on small records
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);

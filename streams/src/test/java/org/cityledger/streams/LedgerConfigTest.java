@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +32,13 @@ class LedgerConfigTest {
     void shouldNotIdleTasksThatReadOnePartitionEach() {
         assertThat(defaults.streamsProperties().get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
                 .isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    }
+
+    @Test
+    void shouldGiveAnIndexRebuildFiveMinutesBeforeItsTransactionOrPollIntervalRunsOut() {
+        assertThat(defaults.streamsProperties().get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)))
+                .isEqualTo(300_000);
+        assertThat(defaults.streamsProperties().get(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)))
+                .isEqualTo(300_000);
     }
 }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -28,6 +29,8 @@ public final class Http11Connection implements AutoCloseable {
     private final int port;
     private final int timeoutMillis;
     private Socket socket;
+    /** Whether the last answer's status line arrived: a kept-alive connection that fails before it was stale. */
+    private boolean answerStarted;
     private InputStream in;
     private OutputStream out;
 
@@ -46,8 +49,16 @@ public final class Http11Connection implements AutoCloseable {
                 out.write(request);
                 out.flush();
                 return read(headerName);
+            } catch (final SocketTimeoutException slow) {
+                // the server is slow, not gone: asking again would only double its load
+                close();
+                throw slow;
             } catch (final IOException stale) {
                 close();
+                if (answerStarted) {
+                    // the server answered, wrongly or only in part: asking again would not fix that
+                    throw stale;
+                }
             }
         }
         connect();
@@ -66,7 +77,18 @@ public final class Http11Connection implements AutoCloseable {
     }
 
     private Response read(final String headerName) throws IOException {
+        try {
+            return parse(headerName);
+        } catch (final NumberFormatException e) {
+            close();
+            throw new IOException("malformed HTTP response: " + e.getMessage(), e);
+        }
+    }
+
+    private Response parse(final String headerName) throws IOException {
+        answerStarted = false;
         final String statusLine = line();
+        answerStarted = true;
         final String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
             throw new IOException("not an HTTP response: " + statusLine);
@@ -90,7 +112,9 @@ public final class Http11Connection implements AutoCloseable {
             }
         }
         final byte[] body;
-        if (chunked) {
+        if (status / 100 == 1 || status == 204 || status == 304) {
+            body = new byte[0];
+        } else if (chunked) {
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             for (int size = Integer.parseInt(line().split(";", 2)[0].trim(), 16); size > 0;
                  size = Integer.parseInt(line().split(";", 2)[0].trim(), 16)) {

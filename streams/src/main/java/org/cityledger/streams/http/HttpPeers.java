@@ -14,7 +14,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.HostInfo;
@@ -34,6 +37,8 @@ public final class HttpPeers implements Peers, AutoCloseable {
 
     /** Idle connections kept per peer; enough for the concurrent questions one instance asks. */
     private static final int IDLE_PER_PEER = 16;
+    /** Questions in flight to all peers together. */
+    private static final int MAX_CONCURRENT_QUESTIONS = 64;
 
     private final int timeoutMillis;
     private final Map<String, Queue<Http11Connection>> idle = new ConcurrentHashMap<>();
@@ -42,11 +47,13 @@ public final class HttpPeers implements Peers, AutoCloseable {
     public HttpPeers(final Duration timeout) {
         this.timeoutMillis = (int) timeout.toMillis();
         final AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newCachedThreadPool(task -> {
-            final Thread thread = new Thread(task, "ledger-peer-client-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // bounded: a slow peer must not pile up threads and sockets; beyond it a question fails (503) at once
+        this.workers = new ThreadPoolExecutor(0, MAX_CONCURRENT_QUESTIONS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> {
+                    final Thread thread = new Thread(task, "ledger-peer-client-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     @Override
@@ -94,31 +101,38 @@ public final class HttpPeers implements Peers, AutoCloseable {
     }
 
     private CompletableFuture<String> get(final HostInfo host, final String pathAndQuery) {
-        return CompletableFuture.supplyAsync(() -> {
-            final Queue<Http11Connection> pool = idle.computeIfAbsent(host.host() + ":" + host.port(),
-                    k -> new ConcurrentLinkedQueue<>());
-            Http11Connection connection = pool.poll();
-            if (connection == null) {
-                connection = new Http11Connection(host.host(), host.port(), timeoutMillis);
-            }
-            final Http11Connection.Response response;
-            try {
-                response = connection.get(pathAndQuery, "");
-            } catch (final IOException e) {
-                connection.close();
-                throw new QueryUnavailableException("instance " + host + " did not answer: " + e.getMessage());
-            }
-            if (pool.size() < IDLE_PER_PEER) {
-                pool.offer(connection);
-            } else {
-                connection.close();
-            }
-            final String body = new String(response.body(), StandardCharsets.UTF_8);
-            if (response.status() != 200) {
-                throw new QueryUnavailableException("instance " + host + " answered " + response.status() + ": " + body);
-            }
-            return body;
-        }, workers);
+        try {
+            return CompletableFuture.supplyAsync(() -> ask(host, pathAndQuery), workers);
+        } catch (final RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new QueryUnavailableException("too many questions to peers in flight, or "
+                    + "this instance is stopping; not asking " + host));
+        }
+    }
+
+    private String ask(final HostInfo host, final String pathAndQuery) {
+        final Queue<Http11Connection> pool = idle.computeIfAbsent(host.host() + ":" + host.port(),
+                k -> new ConcurrentLinkedQueue<>());
+        Http11Connection connection = pool.poll();
+        if (connection == null) {
+            connection = new Http11Connection(host.host(), host.port(), timeoutMillis);
+        }
+        final Http11Connection.Response response;
+        try {
+            response = connection.get(pathAndQuery, "");
+        } catch (final IOException e) {
+            connection.close();
+            throw new QueryUnavailableException("instance " + host + " did not answer: " + e.getMessage(), e);
+        }
+        if (pool.size() < IDLE_PER_PEER && !workers.isShutdown()) {
+            pool.offer(connection);
+        } else {
+            connection.close();
+        }
+        final String body = new String(response.body(), StandardCharsets.UTF_8);
+        if (response.status() != 200) {
+            throw new QueryUnavailableException("instance " + host + " answered " + response.status() + ": " + body);
+        }
+        return body;
     }
 
     @Override

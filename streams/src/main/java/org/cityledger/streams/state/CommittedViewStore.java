@@ -60,7 +60,7 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
     private long processedOffset = -1;
     private long pendingOffset = -1;
     private volatile long committedOffset = ALL_RESTORED;
-    private boolean loaded;
+    private volatile boolean loaded;
 
     protected CommittedViewStore(final KeyValueStore<String, byte[]> inner, final Function<V, byte[]> serializer,
                                  final Function<byte[], V> deserializer) {
@@ -76,6 +76,9 @@ public abstract class CommittedViewStore<V> implements StateStore, CachedStateSt
 
     @Override
     public void init(final StateStoreContext context, final StateStore root) {
+        // Kafka Streams revives a task that closed dirty with the same store objects (its state wiped):
+        // nothing the aborted transaction staged may survive into the revived task
+        clearCache();
         inner.init(context, root);
     }
 

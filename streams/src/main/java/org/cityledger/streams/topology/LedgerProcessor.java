@@ -57,10 +57,13 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
      */
     static final String PROCESSED_THROUGH = "\u0000processed-through";
     private static final long REBUILD_PROGRESS = 500_000;
+    private static final int CLEAR_BATCH = 10_000;
 
     private final EventCodec codec;
     private final PartitionHistory history;
     private long lastOffset = -1;
+    /** The largest record timestamp judged: the time forgetting past the horizon goes by. */
+    private long latestTimestamp = Long.MIN_VALUE;
     private final EventRules rules;
     private final Duration horizon;
     private final ContentHash contentHash = new ContentHash();
@@ -126,6 +129,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
      */
     private void judge(final String key, final byte[] value, final long offset, final long timestamp,
                        final Record<String, byte[]> live) {
+        latestTimestamp = Math.max(latestTimestamp, timestamp);
         final LedgerEvent event;
         try {
             event = codec.decode(value);
@@ -220,6 +224,9 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         final Long markedThrough = mark == null ? null : ByteBuffer.wrap(mark).getLong();
         final long committed = history.committedOffset(partition);
         final RebuildPlan plan = RebuildPlan.of(markedThrough, isEmpty(index), committed);
+        // gone before anything is replayed: a rebuild cut short (a timeout, a revocation, a crash) must
+        // leave no mark, so the next attempt starts over instead of trusting a half-rebuilt index
+        index.delete(PROCESSED_THROUGH);
         if (plan.clear()) {
             LOG.warn("task {}: its event index does not match the committed offset {} of {} (marked through {}); "
                     + "rebuilding it from offset 0", context.taskId(), committed, partition,
@@ -244,9 +251,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             LOG.info("task {}: event index rebuilt from {} records in {} ms", context.taskId(), replayed[0],
                     (System.nanoTime() - started) / 1_000_000);
         }
-        final long through = plan.through();
-        index.delete(PROCESSED_THROUGH);
-        return through;
+        return plan.through();
     }
 
     @Override
@@ -264,14 +269,20 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         }
     }
 
+    /** Deletes every entry, a batch of keys at a time: an index may hold millions. */
     private static <K> void clear(final KeyValueStore<K, byte[]> store) {
-        final List<K> keys = new ArrayList<>();
-        try (KeyValueIterator<K, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                keys.add(all.next().key);
+        while (true) {
+            final List<K> keys = new ArrayList<>(CLEAR_BATCH);
+            try (KeyValueIterator<K, byte[]> all = store.all()) {
+                while (all.hasNext() && keys.size() < CLEAR_BATCH) {
+                    keys.add(all.next().key);
+                }
             }
+            if (keys.isEmpty()) {
+                return;
+            }
+            keys.forEach(store::delete);
         }
-        keys.forEach(store::delete);
     }
 
     /**
@@ -280,7 +291,13 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
      * remembers up to one period (30 days) longer than it must.
      */
     private void forgetPastHorizon(final long now) {
-        final long firstKept = TotalsKey.period(now - horizon.toMillis());
+        if (latestTimestamp == Long.MIN_VALUE) {
+            return;
+        }
+        // by the newest record's timestamp, not the clock: the rules judge each record by its own
+        // timestamp, and a partition's timestamps only grow (LogAppendTime), so what is forgotten here
+        // would be refused anyway, however far behind the ledger is; a rebuild then decides the same
+        final long firstKept = TotalsKey.period(Math.min(now, latestTimestamp) - horizon.toMillis());
         final List<KeyValue<Bytes, String>> expired = new ArrayList<>();
         // keys are a period's 8 bytes and an offset's 8: every key of an earlier period sorts before the bound
         try (KeyValueIterator<Bytes, byte[]> old = times.range(EventTimeIndex.periodBound(0), EventTimeIndex.periodBound(firstKept))) {

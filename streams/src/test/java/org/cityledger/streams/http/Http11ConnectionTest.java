@@ -1,6 +1,7 @@
 package org.cityledger.streams.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -86,5 +87,22 @@ class Http11ConnectionTest {
             assertThat(new String(third.body(), StandardCharsets.UTF_8)).isEqualTo("ok");
         }
         assertThat(requestLines).containsExactly("GET /a?x=1 HTTP/1.1", "GET /b HTTP/1.1", "GET /c HTTP/1.1");
+    }
+
+    @Test
+    void shouldReadAnAnswerWithoutBodyAndRefuseAMalformedOne() throws IOException {
+        responses = List.of(
+                "HTTP/1.1 204 No Content\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                "HTTP/1.1 200 OK\r\nContent-Length: lots\r\n\r\n");
+        serving.start();
+
+        try (Http11Connection connection = new Http11Connection("localhost", server.getLocalPort(), 5_000)) {
+            assertThat(connection.get("/empty", "X").status()).isEqualTo(204);
+            assertThat(new String(connection.get("/after", "X").body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+            assertThatThrownBy(() -> connection.get("/bad", "X"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("malformed HTTP response");
+        }
     }
 }

@@ -56,6 +56,11 @@ final class LedgerDriver implements AutoCloseable {
         events.pipeInput(event.project().id(), CODEC.encode(event));
     }
 
+    /** Publishes with a record timestamp (the broker's arrival time) other than {@link #NOW}. */
+    void publishArrivingAt(final LedgerEvent event, final Instant arrival) {
+        events.pipeInput(event.project().id(), CODEC.encode(event), arrival);
+    }
+
     void publishRaw(final String key, final byte[] value) {
         events.pipeInput(key, value);
     }

@@ -247,12 +247,27 @@ class LedgerTopologyTest {
         publish(at(TestEvents.signing("old", "kunshan", "displays", "1.00", "CNY"), Instant.parse("2022-01-10T00:00:00Z")));
         publish(at(TestEvents.signing("recent", "kunshan", "displays", "2.00", "CNY"), Instant.parse("2022-02-27T00:00:00Z")));
 
-        // the horizon moves to 2022-03-11; its period (from 2022-02-27) is kept whole: "old" falls out, "recent" stays
+        // forgetting goes by the newest record's arrival: 100 days on, the horizon is at 2022-03-11, whose
+        // period (from 2022-02-27) is kept whole: "old" falls out, "recent" stays
+        final Instant later = LedgerDriver.NOW.plus(Duration.ofDays(100));
+        ledger.publishArrivingAt(at(TestEvents.signing("later", "sip", "5g", "4.00", "CNY"), later), later);
         ledger.advanceWallClock(Duration.ofDays(100));
 
         assertThat(ledger.remembers("old")).isFalse();
         assertThat(ledger.remembers("recent")).isTrue();
-        assertThat(ledger.totals(TotalsKey.SUMMARY).signing().amounts().get("CNY")).isEqualByComparingTo("3.00");
+        assertThat(ledger.totals(TotalsKey.SUMMARY).signing().amounts().get("CNY")).isEqualByComparingTo("7.00");
+    }
+
+    @Test
+    void shouldNotForgetByTheClockWhileNoLaterRecordArrived() {
+        ledger.close();
+        ledger = new LedgerDriver(LedgerConfig.defaults("unused:9092", stateDir).withHorizon(Duration.ofDays(90)));
+        publish(at(TestEvents.signing("old", "kunshan", "displays", "1.00", "CNY"), Instant.parse("2022-01-10T00:00:00Z")));
+
+        // a ledger far behind its input: a re-delivery that arrived with "old" would still be accepted
+        ledger.advanceWallClock(Duration.ofDays(100));
+
+        assertThat(ledger.remembers("old")).isTrue();
     }
 
     @Test
