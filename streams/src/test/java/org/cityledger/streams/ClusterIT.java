@@ -118,7 +118,7 @@ class ClusterIT {
             final Future<?> prober = background.submit(() -> {
                 while (!done.get()) {
                     for (final LedgerNode node : survivors) {
-                        probe(node, published.get(), wrong, answered);
+                        probe(node, published, wrong, answered);
                     }
                 }
                 return null;
@@ -147,7 +147,7 @@ class ClusterIT {
     }
 
     /** One round of questions during the hand-over: each answer is right (maybe stale, and then marked) or a 503. */
-    private void probe(final LedgerNode node, final long publishedSoFar, final ConcurrentLinkedQueue<String> wrong,
+    private void probe(final LedgerNode node, final AtomicLong published, final ConcurrentLinkedQueue<String> wrong,
                        final AtomicLong answered) throws Exception {
         final HttpResponse<String> check = get(node, "/api/totals/check?maxLag=100000");
         final HttpResponse<String> summary = get(node, "/api/totals/summary");
@@ -166,6 +166,8 @@ class ClusterIT {
             }
         }
         if (summary.statusCode() == 200) {
+            // read after the answer: a round of questions during a hand-over may take seconds, while publishing goes on
+            final long publishedSoFar = published.get();
             final long events = JSON.readTree(summary.body()).path("events").asLong();
             if (events > publishedSoFar + 100) {
                 wrong.add("counted " + events + " events when at most " + publishedSoFar + " were published");
