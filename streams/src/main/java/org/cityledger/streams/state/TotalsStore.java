@@ -161,7 +161,7 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         for (int i = 0; i < slots.length; i++) {
             slots[i].apply(change);
             if (markDirty && slots[i].markDirty()) {
-                historyDirty.add(KeyValue.pair(cell.historyKeys(period)[i], slots[i]));
+                historyDirty.add(KeyValue.pair(TotalsKey.histories(cell.district, cell.sector, period)[i], slots[i]));
             }
         }
         if (markDirty) {
@@ -180,7 +180,6 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
         final MutableTotals[] slices;
         private long firstPeriod;
         private MutableTotals[][] periods = new MutableTotals[0][];
-        private String[][] periodKeys = new String[0][];
 
         Cell(final String district, final String sector, final MutableTotals[] slices) {
             this.district = district;
@@ -193,33 +192,22 @@ public final class TotalsStore extends CommittedViewStore<Totals> {
             if (periods.length == 0) {
                 firstPeriod = period;
                 periods = new MutableTotals[1][];
-                periodKeys = new String[1][];
             } else if (period < firstPeriod) {
                 final int shift = (int) (firstPeriod - period);
                 final MutableTotals[][] grown = new MutableTotals[periods.length + shift][];
                 System.arraycopy(periods, 0, grown, shift, periods.length);
-                final String[][] grownKeys = new String[periods.length + shift][];
-                System.arraycopy(periodKeys, 0, grownKeys, shift, periodKeys.length);
                 periods = grown;
-                periodKeys = grownKeys;
                 firstPeriod = period;
             } else if (period - firstPeriod >= periods.length) {
                 periods = Arrays.copyOf(periods, (int) (period - firstPeriod + 1));
-                periodKeys = Arrays.copyOf(periodKeys, periods.length);
             }
             final int index = (int) (period - firstPeriod);
             MutableTotals[] slots = periods[index];
             if (slots == null) {
-                periodKeys[index] = TotalsKey.histories(district, sector, period);
-                slots = slots(history, periodKeys[index]);
+                slots = slots(history, TotalsKey.histories(district, sector, period));
                 periods[index] = slots;
             }
             return slots;
-        }
-
-        /** The history keys of a period {@link #history} has created. */
-        String[] historyKeys(final long period) {
-            return periodKeys[(int) (period - firstPeriod)];
         }
     }
 

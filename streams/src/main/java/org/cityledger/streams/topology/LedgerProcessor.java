@@ -90,9 +90,6 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         this.totals = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
         this.deadLetters = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
         lastOffset = rebuildFromHistory();
-        if (seen == null) {
-            seen = SeenEvents.of(index);
-        }
         final long rebuilt = EventTimeIndex.rebuild(index, times);
         if (rebuilt > 0) {
             LOG.info("task {} rebuilt its event-time index from {} events", processorContext.taskId(), rebuilt);
@@ -234,10 +231,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             clear(index);
             clear(times);
         }
+        seen = SeenEvents.of(index);
         if (plan.replays()) {
             LOG.info("task {}: rebuilding its event index from {} offsets {}..{}", context.taskId(), partition,
                     plan.from(), plan.to() - 1);
-            seen = SeenEvents.of(index);
             final long[] replayed = {0};
             final long started = System.nanoTime();
             history.replay(partition, plan.from(), plan.to(), record -> {
