@@ -61,7 +61,7 @@ final class LedgerRuntime implements AutoCloseable {
             final LedgerConfig config = new LedgerConfig(options.applicationId, bootstrap, stateDir, options.advertisedHost,
                     options.resolvedHttpPort(), options.commitInterval, options.replicationFactor, options.standbyReplicas,
                     options.streamThreads == null ? LedgerConfig.defaultStreamThreads() : options.streamThreads,
-                    EventRules.DEFAULT_FUTURE_SKEW, options.horizon);
+                    EventRules.DEFAULT_FUTURE_SKEW, options.horizon, options.dedupeFilterBytes());
             final LedgerNode node = new LedgerNode(config).start();
             if (!node.awaitRunning(Duration.ofSeconds(120))) {
                 node.close();

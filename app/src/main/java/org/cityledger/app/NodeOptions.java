@@ -79,4 +79,13 @@ final class NodeOptions {
             description = {"How long event ids are remembered for de-duplication and corrections, and how far back",
                 "as-of totals are exact; older events are refused. ISO-8601 (default: ${DEFAULT-VALUE}, ten years)."})
     Duration horizon;
+
+    @Option(names = "--dedupe-filter-memory", defaultValue = "64", paramLabel = "MIB",
+            description = {"Heap per partition for the Bloom filters that spare most de-duplication lookups, in MiB",
+                "(default: ${DEFAULT-VALUE}, about 55 million event ids; beyond that more lookups go to disk)."})
+    long dedupeFilterMib;
+
+    long dedupeFilterBytes() {
+        return dedupeFilterMib << 20;
+    }
 }

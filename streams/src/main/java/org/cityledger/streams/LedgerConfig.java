@@ -28,6 +28,8 @@ import org.cityledger.schema.Topics;
  * @param maxFutureSkew       how far in the future an event's occurredAt may lie before it is refused
  * @param horizon             how long event ids are remembered (de-duplication, corrections) and how far
  *                            back as-of totals are exact; events older than this are refused
+ * @param dedupeFilterBytes   heap each partition's Bloom filters in front of the event index may take
+ *                            (about 1.2 bytes per remembered event; past it, more lookups reach RocksDB)
  */
 public record LedgerConfig(
         String applicationId,
@@ -40,7 +42,8 @@ public record LedgerConfig(
         int standbyReplicas,
         int streamThreads,
         Duration maxFutureSkew,
-        Duration horizon) {
+        Duration horizon,
+        long dedupeFilterBytes) {
 
     public static final String DEFAULT_APPLICATION_ID = "city-ledger";
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -48,6 +51,10 @@ public record LedgerConfig(
     static final int REBUILD_ALLOWANCE_MS = 300_000;
     /** Event times are kept as milliseconds after 1970; fifty years back stays clear of that. */
     public static final Duration MAX_HORIZON = Duration.ofDays(50 * 365);
+    /** 64 MiB per partition: about 55 million event ids before the filters stop growing. */
+    public static final long DEFAULT_DEDUPE_FILTER_BYTES = 64L << 20;
+    /** The filters' smallest useful size: one filter of 65,536 ids. */
+    public static final long MIN_DEDUPE_FILTER_BYTES = 128L << 10;
 
     public LedgerConfig {
         requireText(applicationId, "applicationId");
@@ -72,6 +79,10 @@ public record LedgerConfig(
         if (horizon.compareTo(MAX_HORIZON) > 0) {
             throw new IllegalArgumentException("horizon: must be at most " + MAX_HORIZON + ", got " + horizon);
         }
+        if (dedupeFilterBytes < MIN_DEDUPE_FILTER_BYTES) {
+            throw new IllegalArgumentException("dedupeFilterBytes: must be at least " + MIN_DEDUPE_FILTER_BYTES + ", got "
+                    + dedupeFilterBytes);
+        }
     }
 
     /**
@@ -80,22 +91,23 @@ public record LedgerConfig(
      */
     public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
         return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, "localhost", DEFAULT_HTTP_PORT,
-                Duration.ofMillis(100), 1, 1, defaultStreamThreads(), EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON);
+                Duration.ofMillis(100), 1, 1, defaultStreamThreads(), EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON,
+                DEFAULT_DEDUPE_FILTER_BYTES);
     }
 
     public LedgerConfig withStateDir(final Path dir) {
         return new LedgerConfig(applicationId, bootstrapServers, dir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon);
+                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
     }
 
     public LedgerConfig withStandbyReplicas(final int replicas) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon);
+                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
     }
 
     public LedgerConfig withStreamThreads(final int threads) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon);
+                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon, dedupeFilterBytes);
     }
 
     /**
@@ -112,22 +124,27 @@ public record LedgerConfig(
 
     public LedgerConfig withHorizon(final Duration value) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, value);
+                standbyReplicas, streamThreads, maxFutureSkew, value, dedupeFilterBytes);
     }
 
     public LedgerConfig withHttpPort(final int port) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, port, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
     }
 
     public LedgerConfig withApplicationId(final String id) {
         return new LedgerConfig(id, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
     }
 
     public LedgerConfig withCommitInterval(final Duration interval) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, interval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
+    }
+
+    public LedgerConfig withDedupeFilterBytes(final long bytes) {
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, bytes);
     }
 
     /** Kafka Streams properties of this node. */

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -26,6 +27,7 @@ import org.cityledger.streams.query.PartialTotalsSource;
 import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.StreamsCluster;
 import org.cityledger.streams.query.TotalsService;
+import org.cityledger.streams.state.CommitGate;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,14 @@ public final class LedgerNode implements AutoCloseable {
     private volatile Throwable failure;
 
     public LedgerNode(final LedgerConfig requested) {
+        this(requested, null, CommitGate.Observer.NONE);
+    }
+
+    /**
+     * A node whose Kafka clients come from {@code clients} (null: the usual ones) and whose commit
+     * protocol {@code observer} watches: for tests that inject faults into the transactions.
+     */
+    LedgerNode(final LedgerConfig requested, final KafkaClientSupplier clients, final CommitGate.Observer observer) {
         // other instances must know our port before Streams starts, so "any free port" is chosen now
         this.config = requested.httpPort() == 0 ? requested.withHttpPort(freePort()) : requested;
         final int partitions;
@@ -59,7 +69,9 @@ public final class LedgerNode implements AutoCloseable {
         try (Admin admin = Admin.create(adminProps)) {
             partitions = TopicSetup.partitionCount(admin);
         }
-        this.streams = new KafkaStreams(LedgerTopology.build(config), config.streamsProperties());
+        final CommitGate gate = new CommitGate(observer);
+        this.streams = new KafkaStreams(LedgerTopology.build(config, gate), config.streamsProperties(),
+                clients == null ? gate.clientSupplier() : gate.clientSupplier(clients));
         this.streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();

@@ -16,25 +16,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.ProjectRef;
 import org.cityledger.domain.Reference;
-import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.query.Ask;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +56,6 @@ class ClusterIT {
     private EmbeddedKafkaBroker broker;
     private final List<LedgerNode> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final EventCodec codec = new EventCodec();
     private long serial;
 
     @BeforeEach
@@ -234,18 +226,6 @@ class ClusterIT {
     }
 
     private void publish(final List<LedgerEvent> events) throws Exception {
-        final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            final List<Future<?>> sends = new ArrayList<>();
-            for (final LedgerEvent e : events) {
-                sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, e.project().id(), codec.encode(e))));
-            }
-            for (final Future<?> send : sends) {
-                send.get();
-            }
-        }
+        TopicWriter.publish(broker.bootstrapServers(), events);
     }
 }

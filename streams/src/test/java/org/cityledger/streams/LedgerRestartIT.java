@@ -17,26 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.ProjectRef;
 import org.cityledger.domain.Reference;
-import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.query.Ask;
 import org.cityledger.streams.topology.LedgerTopology;
@@ -61,7 +53,6 @@ class LedgerRestartIT {
     Path stateDir;
 
     private EmbeddedKafkaBroker broker;
-    private final EventCodec codec = new EventCodec();
 
     @BeforeEach
     void startBroker() {
@@ -223,18 +214,6 @@ class LedgerRestartIT {
     }
 
     private void publish(final List<LedgerEvent> events) throws Exception {
-        final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            final List<Future<RecordMetadata>> sends = new ArrayList<>();
-            for (final LedgerEvent e : events) {
-                sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, e.project().id(), codec.encode(e))));
-            }
-            for (final Future<RecordMetadata> send : sends) {
-                send.get();
-            }
-        }
+        TopicWriter.publish(broker.bootstrapServers(), events);
     }
 }

@@ -1,6 +1,8 @@
 package org.cityledger.streams.query;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,25 +10,40 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.cityledger.schema.Topics;
+import org.cityledger.streams.state.AsOfTotals;
 import org.cityledger.streams.state.DeadLetterQuery;
+import org.cityledger.streams.state.EventTimeIndex;
+import org.cityledger.streams.state.HistoryNotReadyException;
+import org.cityledger.streams.state.HistoryQuery;
+import org.cityledger.streams.state.HistorySnapshot;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.TotalsQuery;
 import org.cityledger.streams.topology.LedgerTopology;
+import org.cityledger.streams.totals.TotalsKey;
 
 /**
  * Answers a {@link PartialsRequest} from this instance's own stores (IQv2), for the partitions
  * asked. With a lag bound, a standby copy within the bound may answer; the answer says so.
  */
 public final class LocalPartials implements Peers {
+
+    /** How long an as-of question waits for a partition's history to be published. */
+    private static final Duration HISTORY_WAIT = Duration.ofSeconds(10);
 
     private final KafkaStreams streams;
     private final String self;
@@ -44,33 +61,27 @@ public final class LocalPartials implements Peers {
      * @throws QueryUnavailableException if any asked partition has no usable local copy
      */
     public Partials answer(final PartialsRequest request, final Set<Integer> partitions, final Long maxLag) {
+        if (request.kind() == PartialsRequest.Kind.TOTALS && request.asOfMillis() != null) {
+            return asOf(request.prefix(), request.asOfMillis(), partitions);
+        }
         final String store = switch (request.kind()) {
             case TOTALS -> LedgerTopology.TOTALS_STORE;
             case DEAD_LETTERS -> LedgerTopology.DEAD_LETTER_STORE;
         };
         final Query<?> query = switch (request.kind()) {
-            case TOTALS -> new TotalsQuery(request.prefix(), request.asOfMillis());
+            case TOTALS -> new TotalsQuery(request.prefix());
             case DEAD_LETTERS -> new DeadLetterQuery(request.before(), request.limit());
         };
         StateQueryRequest<?> iq = StateQueryRequest.inStore(store).withQuery(query).withPartitions(partitions);
         if (maxLag == null) {
             iq = iq.requireActive();
         }
-        final StateQueryResult<?> result;
-        try {
-            result = streams.query(iq);
-        } catch (final RuntimeException e) {
-            throw new QueryUnavailableException("instance " + self + " cannot be queried in state " + streams.state(), e);
-        }
+        final StateQueryResult<?> result = query(iq);
         final Map<Integer, Object> byPartition = new HashMap<>();
         long worstLag = 0;
         boolean stale = false;
         for (final int partition : partitions) {
-            final QueryResult<?> partial = result.getPartitionResults().get(partition);
-            if (partial == null || partial.isFailure()) {
-                throw new QueryUnavailableException("partition " + partition + " is not available on " + self
-                        + (partial == null ? "" : ": " + partial.getFailureReason() + " " + partial.getFailureMessage()));
-            }
+            final Object partial = resultOf(result, partition);
             if (maxLag != null && !isActive(partition)) {
                 final long lag = lag(store, partition);
                 if (lag > maxLag) {
@@ -80,9 +91,76 @@ public final class LocalPartials implements Peers {
                 stale = true;
                 worstLag = Math.max(worstLag, lag);
             }
-            byPartition.put(partition, partial.getResult());
+            byPartition.put(partition, partial);
         }
         return new Partials(byPartition, new Provenance(Set.of(self), stale, worstLag));
+    }
+
+    /**
+     * As-of totals, from active copies only (standbys keep no history): each partition's committed
+     * history, then the event-time index entries of the asked instant's period, read at the
+     * history's committed offset ({@link AsOfTotals}). Both reads go through interactive queries,
+     * so a task that closes meanwhile fails the question instead of reading a closed store.
+     */
+    private Partials asOf(final String prefix, final long asOfMillis, final Set<Integer> partitions) {
+        final StateQueryResult<CompletableFuture<HistorySnapshot>> histories = query(StateQueryRequest
+                .inStore(LedgerTopology.TOTALS_STORE).withQuery(new HistoryQuery()).withPartitions(partitions).requireActive());
+        final Map<Integer, Object> byPartition = new HashMap<>();
+        final long period = TotalsKey.period(asOfMillis);
+        for (final int partition : partitions) {
+            final HistorySnapshot history = await(resultOf(histories, partition), partition);
+            final StateQueryResult<KeyValueIterator<Bytes, byte[]>> entries = query(StateQueryRequest
+                    .inStore(LedgerTopology.EVENT_TIME_STORE)
+                    .withQuery(RangeQuery.<Bytes, byte[]>withRange(EventTimeIndex.periodBound(period),
+                            EventTimeIndex.periodBound(period + 1)))
+                    .withPartitions(Set.of(partition)).requireActive());
+            try (KeyValueIterator<Bytes, byte[]> samePeriod = resultOf(entries, partition)) {
+                byPartition.put(partition, AsOfTotals.of(history, prefix, asOfMillis, new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return samePeriod.hasNext();
+                    }
+
+                    @Override
+                    public EventTimeIndex.Entry next() {
+                        return EventTimeIndex.entry(samePeriod.next().value);
+                    }
+                }));
+            }
+        }
+        return new Partials(byPartition, Provenance.of(self));
+    }
+
+    private HistorySnapshot await(final CompletableFuture<HistorySnapshot> history, final int partition) {
+        try {
+            return history.get(HISTORY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final TimeoutException e) {
+            throw new QueryUnavailableException("the as-of history of partition " + partition + " on " + self
+                    + " was not published within " + HISTORY_WAIT.toSeconds() + " s; ask again",
+                    new HistoryNotReadyException(e.getMessage()));
+        } catch (final ExecutionException e) {
+            throw new QueryUnavailableException("partition " + partition + " on " + self + " could not give its history", e.getCause());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryUnavailableException("interrupted while waiting for the history of partition " + partition, e);
+        }
+    }
+
+    private <R> StateQueryResult<R> query(final StateQueryRequest<R> request) {
+        try {
+            return streams.query(request);
+        } catch (final RuntimeException e) {
+            throw new QueryUnavailableException("instance " + self + " cannot be queried in state " + streams.state(), e);
+        }
+    }
+
+    private <R> R resultOf(final StateQueryResult<R> result, final int partition) {
+        final QueryResult<R> partial = result.getPartitionResults().get(partition);
+        if (partial == null || partial.isFailure()) {
+            throw new QueryUnavailableException("partition " + partition + " is not available on " + self
+                    + (partial == null ? "" : ": " + partial.getFailureReason() + " " + partial.getFailureMessage()));
+        }
+        return partial.getResult();
     }
 
     /** The counted event from this instance's active copy of {@code partition}'s event index. */

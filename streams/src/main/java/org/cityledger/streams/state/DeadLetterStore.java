@@ -1,79 +1,157 @@
 package org.cityledger.streams.state;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The dead letters of one partition, newest first, for the API. The dead-letter topic is the
- * record of truth; this store makes it pageable without re-reading the topic, and shows only
- * dead letters whose transaction committed.
+ * record of truth; this store makes it pageable without re-reading the topic, and shows only dead
+ * letters whose transaction committed.
+ *
+ * <p>On disk (RocksDB), not in memory: a publisher sending millions of bad records must not exhaust
+ * the heap. The heap holds only the letters of the commit in progress. Disk use grows with the dead
+ * letters kept (their payloads included), like the dead-letter topic itself.
+ *
+ * <p>Readers skip letters whose source offset lies beyond the last committed one: the commit in
+ * progress has written them into RocksDB already, and an aborted one leaves them there until Kafka
+ * Streams wipes and restores the task. The count travels in the store under {@link #COUNT_KEY}, so
+ * that opening a task does not count a million entries.
  */
-public final class DeadLetterStore extends CommittedViewStore<byte[]> {
+public final class DeadLetterStore implements CommitParticipant {
 
-    private final List<KeyValue<String, byte[]>> added = new ArrayList<>();
+    /** Count of dead letters and the last input offset they include. Sorts before every letter's key. */
+    static final String COUNT_KEY = "\u0000count";
 
-    DeadLetterStore(final KeyValueStore<String, byte[]> inner) {
-        super(inner, bytes -> bytes, bytes -> bytes);
+    private final List<DeadLetter> added = new ArrayList<>();
+    private long stagedCount;
+    private long stagedThrough = -1;
+    private volatile long committedCount;
+    private volatile long committedThrough = -1;
+
+    DeadLetterStore() {
     }
 
-    public static StoreBuilder<DeadLetterStore> builder(final String name, final Map<String, String> changelogConfig) {
-        return new CommittedViewStoreBuilder<>(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+    public static StoreBuilder<CommitGatedStore<DeadLetterStore>> builder(final String name, final Map<String, String> changelogConfig,
+                                                                        final CommitGate gate) {
+        return CommitGatedStore.builder(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
                         .withLoggingEnabled(changelogConfig),
-                DeadLetterStore::new);
+                DeadLetterStore::new, gate);
     }
 
     public void add(final DeadLetter letter) {
-        added.add(KeyValue.pair(letter.sortKey(), letter.toBytes()));
+        added.add(letter);
     }
 
     @Override
-    protected void drainChanges(final List<KeyValue<String, byte[]>> changes) {
-        changes.addAll(added);
+    public void open(final KeyValueStore<String, byte[]> inner) {
         added.clear();
+        final byte[] count = inner.get(COUNT_KEY);
+        if (count != null) {
+            final ByteBuffer value = ByteBuffer.wrap(count);
+            stagedCount = value.getLong();
+            stagedThrough = value.getLong();
+        } else {
+            // a changelog written before the count was kept: count once
+            stagedCount = 0;
+            stagedThrough = Long.MAX_VALUE;
+            try (KeyValueIterator<String, byte[]> all = inner.all()) {
+                while (all.hasNext()) {
+                    all.next();
+                    stagedCount++;
+                }
+            }
+        }
+        committedCount = stagedCount;
+        committedThrough = stagedThrough;
     }
 
     @Override
-    public void clearCache() {
-        super.clearCache();
+    public void stage(final KeyValueStore<String, byte[]> inner, final long throughOffset) {
+        if (added.isEmpty()) {
+            return;
+        }
+        for (final DeadLetter letter : added) {
+            inner.put(letter.sortKey(), letter.toBytes());
+        }
+        stagedCount += added.size();
+        stagedThrough = throughOffset;
         added.clear();
+        inner.put(COUNT_KEY, count(stagedCount, stagedThrough));
+    }
+
+    @Override
+    public void publish() {
+        committedCount = stagedCount;
+        committedThrough = stagedThrough;
+    }
+
+    @Override
+    public void discard() {
+        added.clear();
+        stagedCount = committedCount;
+        stagedThrough = committedThrough;
     }
 
     /** Up to {@code limit} committed dead letters older than {@code before} (null: from the newest), and the count. */
-    public DeadLetterPage page(final String before, final int limit) {
-        return read(committed -> {
-            final var newestFirst = before == null ? committed.view().descendingMap()
-                    : committed.view().headMap(before, false).descendingMap();
-            final List<DeadLetterPage.Item> items = new ArrayList<>(Math.min(limit, 64));
-            for (final Map.Entry<String, byte[]> entry : newestFirst.entrySet()) {
-                if (items.size() == limit) {
+    DeadLetterPage page(final KeyValueStore<String, byte[]> inner, final String before, final int limit, final boolean active) {
+        final long through;
+        final long total;
+        if (active) {
+            through = committedThrough;
+            total = committedCount;
+        } else {
+            final byte[] count = inner.get(COUNT_KEY);
+            through = Long.MAX_VALUE;
+            total = count == null ? 0 : ByteBuffer.wrap(count).getLong();
+        }
+        final List<DeadLetterPage.Item> items = new ArrayList<>(Math.min(limit, 64));
+        try (KeyValueIterator<String, byte[]> newestFirst = inner.reverseRange(null, before)) {
+            while (newestFirst.hasNext() && items.size() < limit) {
+                final KeyValue<String, byte[]> entry = newestFirst.next();
+                if (entry.key.equals(before)) {
+                    continue;
+                }
+                if (entry.key.startsWith("\u0000")) {
+                    // the store's own keys sort first: no letters beyond them
                     break;
                 }
-                items.add(new DeadLetterPage.Item(entry.getKey(), DeadLetter.fromBytes(entry.getValue())));
+                final DeadLetter letter = DeadLetter.fromBytes(entry.value);
+                if (letter.offset() <= through) {
+                    items.add(new DeadLetterPage.Item(entry.key, letter));
+                }
             }
-            return new DeadLetterPage(committed.view().size(), items);
-        });
+        }
+        return new DeadLetterPage(total, items);
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public <R> QueryResult<R> query(final Query<R> query, final PositionBound positionBound, final QueryConfig config) {
+    public <R> QueryResult<R> query(final Query<R> query, final PositionBound positionBound, final QueryConfig config,
+                                    final KeyValueStore<String, byte[]> inner, final boolean active) {
         if (query instanceof DeadLetterQuery page) {
-            final QueryResult<R> answer = (QueryResult<R>) QueryResult.forResult(page(page.before(), page.limit()));
+            final QueryResult<R> answer = (QueryResult<R>) QueryResult.forResult(page(inner, page.before(), page.limit(), active));
             answer.setPosition(Position.emptyPosition());
             return answer;
         }
-        return QueryResult.forUnknownQueryType(query, this);
+        return QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, getClass().getSimpleName() + " does not answer " + query.getClass().getName());
+    }
+
+    private static byte[] count(final long count, final long through) {
+        return ByteBuffer.allocate(2 * Long.BYTES).putLong(count).putLong(through).array();
     }
 }

@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.cityledger.streams.totals.Contribution;
 import org.cityledger.streams.totals.TotalsKey;
 
@@ -29,7 +26,7 @@ import org.cityledger.streams.totals.TotalsKey;
  *
  * <p>The index has no changelog: everything in it is also in the event index, so a task that
  * starts with an empty index and a non-empty event index rebuilds it from there
- * ({@link #rebuild}). That halves what the ledger writes to Kafka per event.
+ * ({@link EventIndex#load}). That halves what the ledger writes to Kafka per event.
  */
 public final class EventTimeIndex {
 
@@ -62,32 +59,6 @@ public final class EventTimeIndex {
         public Bytes key() {
             return EventTimeIndex.key(TotalsKey.period(occurredAt), addedAt);
         }
-    }
-
-    /**
-     * Fills an empty index from the event index (after a restore, a crash, or a move to another
-     * instance). Everything in the event index is committed.
-     *
-     * @return the number of events indexed
-     */
-    public static long rebuild(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> index) {
-        try (KeyValueIterator<Bytes, byte[]> existing = index.all()) {
-            if (existing.hasNext()) {
-                return 0;
-            }
-        }
-        long indexed = 0;
-        try (KeyValueIterator<String, byte[]> all = events.all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, byte[]> entry = all.next();
-                final IndexedEvent event = IndexedEvent.fromBytes(entry.value);
-                final Entry rebuilt = new Entry(event.occurredAt(), event.countedAt(),
-                        event.isCorrected() ? BEFORE_ANY_OFFSET : NOT_REMOVED, entry.key, event.contribution());
-                index.put(rebuilt.key(), value(rebuilt));
-                indexed++;
-            }
-        }
-        return indexed;
     }
 
     public static Bytes key(final long period, final long offset) {

@@ -12,7 +12,7 @@ import org.cityledger.streams.totals.Contribution;
 /**
  * What the ledger remembers of every counted event, keyed by event id in the event index: a hash
  * of its content (to tell a re-delivery from a conflicting re-use of the id), when it occurred and
- * what it contributed (so a correction can take exactly that back out, from the right day), and
+ * what it contributed (so a correction can take exactly that back out, from the right period), and
  * whether a later event has corrected it; and the input offset that counted it, which locates its
  * entry in the {@link EventTimeIndex}. Compact on purpose: one entry per event within the horizon.
  */

@@ -1,10 +1,8 @@
 package org.cityledger.streams.topology;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
@@ -12,13 +10,11 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.cityledger.domain.EventRules;
 import org.cityledger.domain.LedgerEvent;
@@ -26,9 +22,10 @@ import org.cityledger.domain.Violation;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.schema.UnreadableEventException;
+import org.cityledger.streams.state.CommitGatedStore;
 import org.cityledger.streams.state.DeadLetter;
 import org.cityledger.streams.state.DeadLetterStore;
-import org.cityledger.streams.state.EventTimeIndex;
+import org.cityledger.streams.state.EventIndex;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.TotalsStore;
 import org.cityledger.streams.totals.Contribution;
@@ -45,82 +42,73 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
 
-    /** Committed totals become visible at the first chance after the commit, also when no records arrive. */
-    private static final Duration PUBLISH_INTERVAL = Duration.ofMillis(10);
+    /** How soon an as-of reader waiting on an idle ledger gets the history published. */
+    private static final Duration HISTORY_INTERVAL = Duration.ofMillis(10);
     /** Forgetting events past the horizon runs in small steps so it never stalls processing. */
     private static final Duration PURGE_INTERVAL = Duration.ofSeconds(1);
     private static final int PURGE_BATCH = 5_000;
-
-    /**
-     * Kept in the event index (ids cannot contain control characters): the last input offset the
-     * index includes, written when the task closes and removed when it opens.
-     */
-    static final String PROCESSED_THROUGH = "\u0000processed-through";
     private static final long REBUILD_PROGRESS = 500_000;
-    private static final int CLEAR_BATCH = 10_000;
 
     private final EventCodec codec;
     private final PartitionHistory history;
+    private final EventRules rules;
+    private final Duration horizon;
+    private final long filterBytes;
+    private final ContentHash contentHash = new ContentHash();
     private long lastOffset = -1;
     /** The largest record timestamp judged: the time forgetting past the horizon goes by. */
     private long latestTimestamp = Long.MIN_VALUE;
-    private final EventRules rules;
-    private final Duration horizon;
-    private final ContentHash contentHash = new ContentHash();
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, byte[]> index;
-    private KeyValueStore<Bytes, byte[]> times;
+    private EventIndex index;
+    private CommitGatedStore<TotalsStore> totalsStore;
+    private CommitGatedStore<DeadLetterStore> deadLetterStore;
     private TotalsStore totals;
     private DeadLetterStore deadLetters;
     private Sensor deadLetterSensor;
-    private SeenEvents seen;
 
-    LedgerProcessor(final EventCodec codec, final EventRules rules, final Duration horizon, final PartitionHistory history) {
+    LedgerProcessor(final EventCodec codec, final EventRules rules, final Duration horizon, final long filterBytes,
+                    final PartitionHistory history) {
         this.codec = codec;
         this.history = history;
         this.rules = rules;
         this.horizon = horizon;
+        this.filterBytes = filterBytes;
     }
 
     @Override
     public void init(final ProcessorContext<String, byte[]> processorContext) {
         this.context = processorContext;
-        this.index = processorContext.getStateStore(LedgerTopology.EVENT_INDEX_STORE);
-        this.times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
-        this.totals = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
-        this.deadLetters = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
+        final KeyValueStore<String, byte[]> events = processorContext.getStateStore(LedgerTopology.EVENT_INDEX_STORE);
+        final KeyValueStore<Bytes, byte[]> times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
+        this.index = new EventIndex(events, times, filterBytes);
+        this.totalsStore = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
+        this.deadLetterStore = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
+        this.totals = totalsStore.participant();
+        this.deadLetters = deadLetterStore.participant();
         lastOffset = rebuildFromHistory();
-        final long rebuilt = EventTimeIndex.rebuild(index, times);
-        if (rebuilt > 0) {
-            LOG.info("task {} rebuilt its event-time index from {} events", processorContext.taskId(), rebuilt);
-        }
-        totals.attachTimeIndex(times);
-        totals.open();
-        deadLetters.open();
+        totalsStore.open();
+        totals.rebuildHistory(index.timeEntries());
+        deadLetterStore.open();
         deadLetterSensor = processorContext.metrics().addRateTotalSensor("ledger",
                 "task-" + processorContext.taskId(), "dead-letter", Sensor.RecordingLevel.INFO);
-        processorContext.schedule(PUBLISH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
-            totals.publishCommitted();
-            totals.publishHistoryIfWanted();
-            deadLetters.publishCommitted();
-        });
+        processorContext.schedule(HISTORY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> totals.publishHistoryIfWanted());
         processorContext.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forgetPastHorizon);
     }
 
     @Override
     public void process(final Record<String, byte[]> record) {
         final long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-        totals.beginRecord(offset);
-        deadLetters.beginRecord(offset);
+        totalsStore.beginRecord(offset);
+        deadLetterStore.beginRecord(offset);
         judge(record.key(), record.value(), offset, record.timestamp(), record);
         lastOffset = offset;
     }
 
     /**
-     * Decides whether and how one record counts, and records it in the event indexes. {@code live}
+     * Decides whether and how one record counts, and records it in the event index. {@code live}
      * is the record being processed: then the totals change and refusals are dead-lettered. Null
      * when the index is being rebuilt from the topic: the totals (restored from their changelog)
-     * and the dead letters already hold these records, only the indexes are rebuilt. Every decision
+     * and the dead letters already hold these records, only the index is rebuilt. Every decision
      * depends on the record and the index alone (time rules use the record's timestamp, not the
      * clock), so a rebuild repeats exactly what processing decided.
      */
@@ -146,9 +134,9 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             return;
         }
         final byte[] hash = contentHash.of(event);
-        final byte[] known = seen.mightContain(event.eventId()) ? index.get(event.eventId()) : null;
+        final IndexedEvent known = index.find(event.eventId());
         if (known != null) {
-            if (!IndexedEvent.fromBytes(known).sameContent(hash)) {
+            if (!known.sameContent(hash)) {
                 refuse(live, event.eventId(), DeadLetters.CONFLICTING_DUPLICATE);
             }
             // else: a re-delivery of a counted event; counting it again would double it
@@ -162,21 +150,16 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         if (live != null) {
             totals.apply(contribution, 1, occurredAt);
         }
-        index.put(event.eventId(), new IndexedEvent(hash, occurredAt, offset, contribution, null).toBytes());
-        seen.add(event.eventId());
-        final EventTimeIndex.Entry timeEntry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED,
-                event.eventId(), contribution);
-        times.put(timeEntry.key(), EventTimeIndex.value(timeEntry));
+        index.counted(event.eventId(), hash, occurredAt, offset, contribution);
     }
 
     /** Takes the corrected event's contribution back out; false (and a refusal) if it cannot. */
     private boolean applyCorrection(final Record<String, byte[]> live, final LedgerEvent correction, final long offset) {
-        final byte[] targetBytes = index.get(correction.corrects());
-        if (targetBytes == null) {
+        final IndexedEvent target = index.find(correction.corrects());
+        if (target == null) {
             refuse(live, correction.eventId(), "invalid correction: corrects unknown event '" + correction.corrects() + "'");
             return false;
         }
-        final IndexedEvent target = IndexedEvent.fromBytes(targetBytes);
         if (target.isCorrected()) {
             refuse(live, correction.eventId(), "invalid correction: event '" + correction.corrects()
                     + "' is already corrected by '" + target.correctedBy() + "'");
@@ -190,12 +173,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         if (live != null) {
             totals.apply(target.contribution(), -1, target.occurredAt());
         }
-        index.put(correction.corrects(), target.correctedBy(correction.eventId()).toBytes());
-        final Bytes timeKey = EventTimeIndex.key(TotalsKey.period(target.occurredAt()), target.countedAt());
-        final byte[] timeEntry = times.get(timeKey);
-        if (timeEntry != null) {
-            times.put(timeKey, EventTimeIndex.value(EventTimeIndex.entry(timeEntry).removedAt(offset)));
-        }
+        index.corrected(correction.corrects(), target, correction.eventId(), offset);
         return true;
     }
 
@@ -217,21 +195,21 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
      */
     private long rebuildFromHistory() {
         final TopicPartition partition = new TopicPartition(Topics.EVENTS, context.taskId().partition());
-        final byte[] mark = index.get(PROCESSED_THROUGH);
-        final Long markedThrough = mark == null ? null : ByteBuffer.wrap(mark).getLong();
-        final long committed = history.committedOffset(partition);
-        final RebuildPlan plan = RebuildPlan.of(markedThrough, isEmpty(index), committed);
         // gone before anything is replayed: a rebuild cut short (a timeout, a revocation, a crash) must
         // leave no mark, so the next attempt starts over instead of trusting a half-rebuilt index
-        index.delete(PROCESSED_THROUGH);
+        final Long markedThrough = index.takeCleanCloseMark();
+        final long committed = history.committedOffset(partition);
+        final RebuildPlan plan = RebuildPlan.of(markedThrough, index.isEmpty(), committed);
         if (plan.clear()) {
             LOG.warn("task {}: its event index does not match the committed offset {} of {} (marked through {}); "
                     + "rebuilding it from offset 0", context.taskId(), committed, partition,
                     markedThrough == null ? "nothing" : markedThrough);
-            clear(index);
-            clear(times);
+            index.clear();
         }
-        seen = SeenEvents.of(index);
+        final long timesRebuilt = index.load();
+        if (timesRebuilt > 0) {
+            LOG.info("task {} rebuilt its event-time index from {} events", context.taskId(), timesRebuilt);
+        }
         if (plan.replays()) {
             LOG.info("task {}: rebuilding its event index from {} offsets {}..{}", context.taskId(), partition,
                     plan.from(), plan.to() - 1);
@@ -256,30 +234,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         // after a clean close (its last commit done) the index is exact through lastOffset; a dirty close's
         // mark may lie beyond the committed offset, and RebuildPlan then has the index rebuilt
         if (lastOffset >= 0) {
-            index.put(PROCESSED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(lastOffset).array());
+            index.markCleanClose(lastOffset);
         }
-    }
-
-    private static boolean isEmpty(final KeyValueStore<?, byte[]> store) {
-        try (KeyValueIterator<?, byte[]> all = store.all()) {
-            return !all.hasNext();
-        }
-    }
-
-    /** Deletes every entry, a batch of keys at a time: an index may hold millions. */
-    private static <K> void clear(final KeyValueStore<K, byte[]> store) {
-        while (true) {
-            final List<K> keys = new ArrayList<>(CLEAR_BATCH);
-            try (KeyValueIterator<K, byte[]> all = store.all()) {
-                while (all.hasNext() && keys.size() < CLEAR_BATCH) {
-                    keys.add(all.next().key);
-                }
-            }
-            if (keys.isEmpty()) {
-                return;
-            }
-            keys.forEach(store::delete);
-        }
+        // the task is suspended or closing: a resumed task, or one turned standby and back, loads its state afresh
+        totalsStore.suspend();
+        deadLetterStore.suspend();
     }
 
     /**
@@ -295,20 +254,9 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         // timestamp, and a partition's timestamps only grow (LogAppendTime), so what is forgotten here
         // would be refused anyway, however far behind the ledger is; a rebuild then decides the same
         final long firstKept = TotalsKey.period(Math.min(now, latestTimestamp) - horizon.toMillis());
-        final List<KeyValue<Bytes, String>> expired = new ArrayList<>();
-        // keys are a period's 8 bytes and an offset's 8: every key of an earlier period sorts before the bound
-        try (KeyValueIterator<Bytes, byte[]> old = times.range(EventTimeIndex.periodBound(0), EventTimeIndex.periodBound(firstKept))) {
-            while (old.hasNext() && expired.size() < PURGE_BATCH) {
-                final KeyValue<Bytes, byte[]> entry = old.next();
-                expired.add(KeyValue.pair(entry.key, EventTimeIndex.entry(entry.value).eventId()));
-            }
-        }
-        for (final KeyValue<Bytes, String> entry : expired) {
-            times.delete(entry.key);
-            index.delete(entry.value);
-        }
-        if (!expired.isEmpty()) {
-            LOG.debug("task {} forgot {} events older than the horizon", context.taskId(), expired.size());
+        final int forgotten = index.forgetBefore(firstKept, PURGE_BATCH);
+        if (forgotten > 0) {
+            LOG.debug("task {} forgot {} events older than the horizon", context.taskId(), forgotten);
         }
     }
 

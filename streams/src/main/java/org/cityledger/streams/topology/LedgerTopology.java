@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
+import org.cityledger.streams.state.CommitGate;
 import org.cityledger.streams.state.DeadLetterStore;
 import org.cityledger.streams.state.TotalsStore;
 
@@ -37,9 +38,9 @@ public final class LedgerTopology {
 
     /** Event id → what the event contributed; de-duplication and corrections. */
     public static final String EVENT_INDEX_STORE = "ledger-event-index";
-    /** Counted events by occurredAt; exact as-of totals within a day, forgetting past the horizon. */
+    /** Counted events by 30-day period of occurredAt; exact as-of totals within a period, forgetting past the horizon. */
     public static final String EVENT_TIME_STORE = "ledger-event-times";
-    /** Partial running totals of each partition per slice (summary, district, sector, cell) and per day. */
+    /** Partial running totals of each partition per slice (summary, district, sector, cell); per-period history in memory. */
     public static final String TOTALS_STORE = "ledger-totals";
     /** The partition's dead letters, pageable newest first. */
     public static final String DEAD_LETTER_STORE = "ledger-dead-letter-index";
@@ -47,18 +48,26 @@ public final class LedgerTopology {
     private LedgerTopology() {
     }
 
-    /** The ledger's topology; tasks that open without their event index rebuild it from the cluster. */
-    public static Topology build(final LedgerConfig config) {
-        return build(config, new KafkaPartitionHistory(config));
+    /**
+     * The ledger's topology; tasks that open without their event index rebuild it from the cluster.
+     * The node's Kafka Streams must use {@code gate}'s client supplier, which tells the stores when
+     * their transactions commit.
+     */
+    public static Topology build(final LedgerConfig config, final CommitGate gate) {
+        return build(config, new KafkaPartitionHistory(config), gate);
     }
 
-    /** As {@link #build(LedgerConfig)}, rebuilding event indexes from {@code history} (a test driver has none). */
-    public static Topology build(final LedgerConfig config, final PartitionHistory history) {
+    /**
+     * As {@link #build(LedgerConfig, CommitGate)}, rebuilding event indexes from {@code history}. A
+     * test driver has no producer of ours: the test tells {@code gate} when the driver committed.
+     */
+    public static Topology build(final LedgerConfig config, final PartitionHistory history, final CommitGate gate) {
         final EventCodec codec = new EventCodec();
         final Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         final Topology topology = new Topology();
         topology.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
-        topology.addProcessor(PROCESSOR, () -> new LedgerProcessor(codec, config.eventRules(), config.horizon(), history),
+        topology.addProcessor(PROCESSOR, () -> new LedgerProcessor(codec, config.eventRules(), config.horizon(),
+                config.dedupeFilterBytes(), history),
                 SOURCE);
         // No record cache on the two event indexes: every key is written once (one entry per event),
         // so a cache would save no writes, only add its own bookkeeping (measured: ~15% of the thread).
@@ -75,8 +84,8 @@ public final class LedgerTopology {
                         .withCachingDisabled()
                         .withLoggingDisabled(),
                 PROCESSOR);
-        topology.addStateStore(TotalsStore.builder(TOTALS_STORE, compacted), PROCESSOR);
-        topology.addStateStore(DeadLetterStore.builder(DEAD_LETTER_STORE, compacted), PROCESSOR);
+        topology.addStateStore(TotalsStore.builder(TOTALS_STORE, compacted, gate), PROCESSOR);
+        topology.addStateStore(DeadLetterStore.builder(DEAD_LETTER_STORE, compacted, gate), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }

@@ -27,6 +27,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
+import org.cityledger.streams.state.CommitGate;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.cityledger.streams.topology.PartitionHistory;
 import org.junit.jupiter.api.AfterEach;
@@ -124,11 +125,16 @@ class ApiMetricsTest {
     @Test
     void shouldBridgeTheLedgersOwnKafkaMetricsAndCountDeadLetters(@TempDir final Path stateDir) {
         final LedgerConfig config = LedgerConfig.defaults("unused:9092", stateDir);
-        try (TopologyTestDriver driver = new TopologyTestDriver(LedgerTopology.build(config, PartitionHistory.NONE), config.streamsProperties())) {
+        // the driver commits after each record; the gate is told so, as the ledger's producer would tell it
+        final CommitGate gate = new CommitGate();
+        try (TopologyTestDriver driver = new TopologyTestDriver(LedgerTopology.build(config, PartitionHistory.NONE, gate),
+                config.streamsProperties())) {
             final TestInputTopic<String, byte[]> events =
                     driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
             events.pipeInput("P-1", new byte[] {1, 2, 3});
+            gate.committed();
             events.pipeInput("P-2", new byte[] {4, 5, 6});
+            gate.committed();
 
             final String text = ApiMetrics.kafkaText(driver.metrics());
 

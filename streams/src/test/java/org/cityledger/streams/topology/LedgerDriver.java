@@ -16,22 +16,37 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
+import org.apache.kafka.common.utils.Bytes;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
+import org.cityledger.streams.state.AsOfTotals;
+import org.cityledger.streams.state.CommitGate;
+import org.cityledger.streams.state.CommitGatedStore;
 import org.cityledger.streams.state.DeadLetterPage;
-import org.cityledger.streams.state.DeadLetterStore;
+import org.cityledger.streams.state.DeadLetterQuery;
+import org.cityledger.streams.state.EventTimeIndex;
+import org.cityledger.streams.state.HistorySnapshot;
 import org.cityledger.streams.state.TotalsStore;
 import org.cityledger.streams.totals.Totals;
+import org.cityledger.streams.totals.TotalsKey;
 
-/** The ledger topology in a {@link TopologyTestDriver}, with the questions tests ask of it. */
+/**
+ * The ledger topology in a {@link TopologyTestDriver}, with the questions tests ask of it. The driver
+ * commits after every record it pipes and every punctuation; it has no producer of the ledger's, so
+ * this class tells the {@link CommitGate} each time, as the ledger's producer would.
+ */
 final class LedgerDriver implements AutoCloseable {
 
     static final Instant NOW = Instant.parse("2022-03-01T00:00:00Z");
     private static final EventCodec CODEC = new EventCodec();
 
+    private final CommitGate gate = new CommitGate();
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> events;
     private final TestOutputTopic<String, byte[]> deadLetters;
@@ -46,7 +61,7 @@ final class LedgerDriver implements AutoCloseable {
 
     /** A driver whose tasks rebuild their event index from {@code history} when they open without it. */
     LedgerDriver(final LedgerConfig config, final PartitionHistory history) {
-        driver = new TopologyTestDriver(LedgerTopology.build(config, history), config.streamsProperties(), NOW);
+        driver = new TopologyTestDriver(LedgerTopology.build(config, history, gate), config.streamsProperties(), NOW);
         // records arrive "now": the time rules judge occurredAt against the record's timestamp
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO);
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(), new ByteArrayDeserializer());
@@ -54,15 +69,18 @@ final class LedgerDriver implements AutoCloseable {
 
     void publish(final LedgerEvent event) {
         events.pipeInput(event.project().id(), CODEC.encode(event));
+        gate.committed();
     }
 
     /** Publishes with a record timestamp (the broker's arrival time) other than {@link #NOW}. */
     void publishArrivingAt(final LedgerEvent event, final Instant arrival) {
         events.pipeInput(event.project().id(), CODEC.encode(event), arrival);
+        gate.committed();
     }
 
     void publishRaw(final String key, final byte[] value) {
         events.pipeInput(key, value);
+        gate.committed();
     }
 
     static byte[] encode(final LedgerEvent event) {
@@ -73,34 +91,47 @@ final class LedgerDriver implements AutoCloseable {
         return CODEC.decode(bytes);
     }
 
-    /** Lets the ledger take its next turn, at which the last commit becomes visible. */
+    /** Lets the ledger take its next turn: its punctuations run. */
     private void nextTurn() {
-        driver.advanceWallClockTime(Duration.ofMillis(20));
+        advanceWallClock(Duration.ofMillis(20));
     }
 
     Totals totals(final String key) {
-        nextTurn();
-        return totalsStore().committed(key).getOrDefault(key, Totals.EMPTY);
+        return totalsStore().participant().committed().slices().getOrDefault(key, Totals.EMPTY);
     }
 
+    /** As-of totals the way the query layer asks: the committed history, then the asked period's index entries. */
     Totals totalsAsOf(final String key, final Instant asOf) {
+        final var history = totalsStore().participant().history();
+        // an as-of question makes the history publish at the next turn, as on an idle ledger
         nextTurn();
-        return totalsStore().asOf(key, asOf.toEpochMilli()).getOrDefault(key, Totals.EMPTY);
+        final HistorySnapshot snapshot = history.getNow(null);
+        if (snapshot == null) {
+            throw new AssertionError("the history was not published at the ledger's next turn");
+        }
+        final long period = TotalsKey.period(asOf.toEpochMilli());
+        final KeyValueStore<Bytes, byte[]> times = driver.getKeyValueStore(LedgerTopology.EVENT_TIME_STORE);
+        try (KeyValueIterator<Bytes, byte[]> samePeriod = times.range(EventTimeIndex.periodBound(period),
+                EventTimeIndex.periodBound(period + 1))) {
+            final List<EventTimeIndex.Entry> entries = new ArrayList<>();
+            samePeriod.forEachRemaining(entry -> entries.add(EventTimeIndex.entry(entry.value)));
+            return AsOfTotals.of(snapshot, key, asOf.toEpochMilli(), entries.iterator()).getOrDefault(key, Totals.EMPTY);
+        }
     }
 
     Map<String, Totals> allTotals(final String prefix) {
-        nextTurn();
-        return totalsStore().committed(prefix);
+        return Map.copyOf(totalsStore().participant().committed().withPrefix(prefix));
     }
 
     DeadLetterPage deadLetterPage(final String before, final int limit) {
-        nextTurn();
-        return ((DeadLetterStore) driver.getStateStore(LedgerTopology.DEAD_LETTER_STORE)).page(before, limit);
+        final CommitGatedStore<?> store = (CommitGatedStore<?>) driver.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
+        return store.query(new DeadLetterQuery(before, limit), PositionBound.unbounded(), new QueryConfig(false)).getResult();
     }
 
     /** Lets wall-clock time pass, running what the ledger schedules meanwhile (e.g. forgetting old events). */
     void advanceWallClock(final Duration duration) {
         driver.advanceWallClockTime(duration);
+        gate.committed();
     }
 
     /** Whether the ledger still remembers the event id (to recognise a re-delivery). */
@@ -109,8 +140,9 @@ final class LedgerDriver implements AutoCloseable {
         return index.get(eventId) != null;
     }
 
-    private TotalsStore totalsStore() {
-        return (TotalsStore) driver.getStateStore(LedgerTopology.TOTALS_STORE);
+    @SuppressWarnings("unchecked")
+    private CommitGatedStore<TotalsStore> totalsStore() {
+        return (CommitGatedStore<TotalsStore>) driver.getStateStore(LedgerTopology.TOTALS_STORE);
     }
 
     TestRecord<String, byte[]> nextDeadLetter() {

@@ -1,4 +1,4 @@
-package org.cityledger.streams.topology;
+package org.cityledger.streams.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,5 +33,19 @@ class SeenEventsTest {
         }
         // about 1% by design: a filter that answered "maybe" to everything would spare no lookup
         assertThat(falsePositives).isLessThan(3_000);
+    }
+
+    @Test
+    void shouldStayWithinItsMemoryBoundAndStillKnowEveryAddedId() {
+        final long bound = 256 * 1024;
+        final SeenEvents seen = SeenEvents.withCapacity(0, bound);
+        for (int i = 0; i < 1_000_000; i++) {
+            seen.add("ev-" + i);
+        }
+
+        assertThat(seen.bytes()).isLessThanOrEqualTo(bound);
+        for (int i = 0; i < 1_000_000; i++) {
+            assertThat(seen.mightContain("ev-" + i)).as("ev-" + i).isTrue();
+        }
     }
 }

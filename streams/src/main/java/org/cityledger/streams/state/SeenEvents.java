@@ -1,4 +1,4 @@
-package org.cityledger.streams.topology;
+package org.cityledger.streams.state;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,23 +15,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Filters are added as the index grows, each twice the size of the last, so nothing is ever
  * rebuilt while the ledger runs. Ids forgotten past the horizon stay in the filters until the task
- * next opens; they only make false positives a little likelier. About 1.2 bytes per event.
+ * next opens; they only make false positives a little likelier. About 1.2 bytes per event, up to a
+ * bound ({@code --dedupe-filter-memory}): past it no filter is added and the last one takes every
+ * further id, so its false positives grow (more index lookups), never its false negatives.
  */
-final class SeenEvents {
+public final class SeenEvents {
 
     private static final int MIN_CAPACITY = 1 << 16;
     private static final int BITS_PER_ENTRY = 10;
     private static final int HASHES = 7;
 
     private final List<Filter> filters = new ArrayList<>();
+    private final long maxBytes;
+    private long bytes;
 
-    private SeenEvents() {
+    private SeenEvents(final long maxBytes) {
+        this.maxBytes = maxBytes;
     }
 
-    /** The filters over every id in the event index (a scan of its keys, when the task opens). */
-    static SeenEvents of(final KeyValueStore<String, byte[]> index) {
+    /** The filters over every id in the event index (a scan of its keys, when the task opens), in at most {@code maxBytes}. */
+    static SeenEvents of(final KeyValueStore<String, byte[]> index, final long maxBytes) {
         // RocksDB's estimate sizes the first filter; should it be low, add() grows the set
-        final SeenEvents seen = withCapacity(2 * Math.max(0, index.approximateNumEntries()));
+        final SeenEvents seen = withCapacity(2 * Math.max(0, index.approximateNumEntries()), maxBytes);
         try (KeyValueIterator<String, byte[]> all = index.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, byte[]> entry = all.next();
@@ -41,20 +46,40 @@ final class SeenEvents {
         return seen;
     }
 
-    /** An empty set whose first filter holds {@code capacity} ids (at least 65,536) at about 1% false positives. */
+    /** As {@link #withCapacity(long, long)} without a bound on memory. */
     static SeenEvents withCapacity(final long capacity) {
-        final SeenEvents seen = new SeenEvents();
-        seen.filters.add(new Filter(Math.max(MIN_CAPACITY, capacity)));
+        return withCapacity(capacity, Long.MAX_VALUE);
+    }
+
+    /**
+     * An empty set whose first filter holds {@code capacity} ids (at least 65,536, at most what
+     * {@code maxBytes} allows) at about 1% false positives.
+     */
+    static SeenEvents withCapacity(final long capacity, final long maxBytes) {
+        final SeenEvents seen = new SeenEvents(maxBytes);
+        final long affordable = Math.max(MIN_CAPACITY, maxBytes * 8 / BITS_PER_ENTRY);
+        seen.addFilter(Math.min(Math.max(MIN_CAPACITY, capacity), affordable));
         return seen;
     }
 
     void add(final String eventId) {
         Filter current = filters.get(filters.size() - 1);
-        if (current.added >= current.capacity) {
-            current = new Filter(current.capacity * 2);
-            filters.add(current);
+        if (current.added >= current.capacity && bytes + Filter.bytes(current.capacity * 2) <= maxBytes) {
+            current = addFilter(current.capacity * 2);
         }
         current.add(hash(eventId));
+    }
+
+    /** Heap held by the filters. */
+    long bytes() {
+        return bytes;
+    }
+
+    private Filter addFilter(final long capacity) {
+        final Filter filter = new Filter(capacity);
+        filters.add(filter);
+        bytes += Filter.bytes(capacity);
+        return filter;
     }
 
     /** False: the index certainly does not hold the id. True: it may. */
@@ -91,8 +116,16 @@ final class SeenEvents {
 
         Filter(final long capacity) {
             this.capacity = capacity;
-            this.words = new long[(int) Math.min(Integer.MAX_VALUE - 8, (capacity * BITS_PER_ENTRY + 63) / 64)];
+            this.words = new long[words(capacity)];
             this.bitCount = (long) words.length * 64;
+        }
+
+        static int words(final long capacity) {
+            return (int) Math.min(Integer.MAX_VALUE - 8, (capacity * BITS_PER_ENTRY + 63) / 64);
+        }
+
+        static long bytes(final long capacity) {
+            return (long) words(capacity) * Long.BYTES;
         }
 
         void add(final long hash) {

@@ -1,0 +1,204 @@
+package org.cityledger.streams.state;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.cityledger.streams.totals.Contribution;
+import org.cityledger.streams.totals.TotalsKey;
+
+/**
+ * What one partition remembers of its counted events, kept in step in one place: the event index
+ * (event id → {@link IndexedEvent}: de-duplication and corrections), the event-time index (by
+ * 30-day period and counting offset, {@link EventTimeIndex}: exact as-of totals within a period,
+ * forgetting past the horizon) and the Bloom filters in front of the event index ({@link SeenEvents}).
+ * Stream thread only. Neither store has a changelog: the events topic is their source, and a task
+ * that opens without them rebuilds them ({@code LedgerProcessor}).
+ *
+ * <p>The event index also holds one key of its own, {@link #PROCESSED_THROUGH}: the last input offset
+ * it includes, written when the task closes cleanly and removed when it opens, so that a crash
+ * leaves no mark and the index is not trusted after one.
+ */
+public final class EventIndex {
+
+    /** The clean-close mark. Ids cannot contain control characters, so it collides with none. */
+    static final String PROCESSED_THROUGH = "\u0000processed-through";
+    private static final int CLEAR_BATCH = 10_000;
+
+    private final KeyValueStore<String, byte[]> events;
+    private final KeyValueStore<Bytes, byte[]> times;
+    private final long filterBytes;
+    private SeenEvents seen;
+
+    /**
+     * @param filterBytes heap the Bloom filters may take ({@link SeenEvents})
+     */
+    public EventIndex(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> times,
+                      final long filterBytes) {
+        this.events = events;
+        this.times = times;
+        this.filterBytes = filterBytes;
+    }
+
+    /** The mark of the last clean close, or null; removes it, so that a crash from now on leaves none. */
+    public Long takeCleanCloseMark() {
+        final byte[] mark = events.get(PROCESSED_THROUGH);
+        events.delete(PROCESSED_THROUGH);
+        return mark == null ? null : ByteBuffer.wrap(mark).getLong();
+    }
+
+    /** Marks the index exact through {@code offset}: call when the task closes after its last commit. */
+    public void markCleanClose(final long offset) {
+        events.put(PROCESSED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(offset).array());
+    }
+
+    public boolean isEmpty() {
+        try (KeyValueIterator<String, byte[]> all = events.all()) {
+            return !all.hasNext();
+        }
+    }
+
+    /** Forgets every event, a batch of keys at a time: an index may hold millions. */
+    public void clear() {
+        clear(events);
+        clear(times);
+    }
+
+    /**
+     * Loads the Bloom filters from the event index and, if the event-time index is empty while the
+     * event index is not (state moved or restored without it), rebuilds the time index from it.
+     *
+     * @return the number of events the time index was rebuilt from (0 if it was not)
+     */
+    public long load() {
+        seen = SeenEvents.of(events, filterBytes);
+        try (KeyValueIterator<Bytes, byte[]> existing = times.all()) {
+            if (existing.hasNext()) {
+                return 0;
+            }
+        }
+        long indexed = 0;
+        try (KeyValueIterator<String, byte[]> all = events.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, byte[]> entry = all.next();
+                final IndexedEvent event = IndexedEvent.fromBytes(entry.value);
+                // everything in the event index is committed; a corrected event was removed before any offset asked about
+                final EventTimeIndex.Entry rebuilt = new EventTimeIndex.Entry(event.occurredAt(), event.countedAt(),
+                        event.isCorrected() ? EventTimeIndex.BEFORE_ANY_OFFSET : EventTimeIndex.NOT_REMOVED, entry.key,
+                        event.contribution());
+                times.put(rebuilt.key(), EventTimeIndex.value(rebuilt));
+                indexed++;
+            }
+        }
+        return indexed;
+    }
+
+    /** The counted event with this id, or null if the ledger has not counted it (or has forgotten it). */
+    public IndexedEvent find(final String eventId) {
+        if (!seen.mightContain(eventId)) {
+            return null;
+        }
+        final byte[] known = events.get(eventId);
+        return known == null ? null : IndexedEvent.fromBytes(known);
+    }
+
+    /** Records that the event {@code eventId} counted at input offset {@code offset}. */
+    public void counted(final String eventId, final byte[] contentHash, final long occurredAt, final long offset,
+                        final Contribution contribution) {
+        events.put(eventId, new IndexedEvent(contentHash, occurredAt, offset, contribution, null).toBytes());
+        seen.add(eventId);
+        final EventTimeIndex.Entry entry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED, eventId,
+                contribution);
+        times.put(entry.key(), EventTimeIndex.value(entry));
+    }
+
+    /** Records that {@code target} (event {@code targetId}) was corrected by {@code correctionId} at input offset {@code offset}. */
+    public void corrected(final String targetId, final IndexedEvent target, final String correctionId, final long offset) {
+        events.put(targetId, target.correctedBy(correctionId).toBytes());
+        final Bytes timeKey = EventTimeIndex.key(TotalsKey.period(target.occurredAt()), target.countedAt());
+        final byte[] timeEntry = times.get(timeKey);
+        if (timeEntry != null) {
+            times.put(timeKey, EventTimeIndex.value(EventTimeIndex.entry(timeEntry).removedAt(offset)));
+        }
+    }
+
+    /** Every entry of the event-time index, in key order; for rebuilding the per-period history. */
+    public Iterable<EventTimeIndex.Entry> timeEntries() {
+        return () -> new EntryIterator(times.all());
+    }
+
+    /**
+     * Forgets up to {@code max} events of the periods before {@code firstKeptPeriod}.
+     *
+     * @return how many were forgotten
+     */
+    public int forgetBefore(final long firstKeptPeriod, final int max) {
+        final List<KeyValue<Bytes, String>> expired = new ArrayList<>();
+        // keys are a period's 8 bytes and an offset's 8: every key of an earlier period sorts before the bound
+        try (KeyValueIterator<Bytes, byte[]> old = times.range(EventTimeIndex.periodBound(0), EventTimeIndex.periodBound(firstKeptPeriod))) {
+            while (old.hasNext() && expired.size() < max) {
+                final KeyValue<Bytes, byte[]> entry = old.next();
+                expired.add(KeyValue.pair(entry.key, EventTimeIndex.entry(entry.value).eventId()));
+            }
+        }
+        for (final KeyValue<Bytes, String> entry : expired) {
+            times.delete(entry.key);
+            events.delete(entry.value);
+        }
+        return expired.size();
+    }
+
+    private static <K> void clear(final KeyValueStore<K, byte[]> store) {
+        while (true) {
+            final List<K> keys = new ArrayList<>(CLEAR_BATCH);
+            try (KeyValueIterator<K, byte[]> all = store.all()) {
+                while (all.hasNext() && keys.size() < CLEAR_BATCH) {
+                    keys.add(all.next().key);
+                }
+            }
+            if (keys.isEmpty()) {
+                return;
+            }
+            keys.forEach(store::delete);
+        }
+    }
+
+    /**
+     * Decodes time-index entries; closes the store iterator when exhausted. Callers that stop early
+     * leave it to the store, which closes its open iterators when it closes.
+     */
+    private static final class EntryIterator implements Iterator<EventTimeIndex.Entry> {
+        private final KeyValueIterator<Bytes, byte[]> all;
+        private boolean closed;
+
+        EntryIterator(final KeyValueIterator<Bytes, byte[]> all) {
+            this.all = all;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (closed) {
+                return false;
+            }
+            if (!all.hasNext()) {
+                all.close();
+                closed = true;
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public EventTimeIndex.Entry next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return EventTimeIndex.entry(all.next().value);
+        }
+    }
+}
