@@ -14,8 +14,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -300,17 +302,39 @@ public final class ApiMetrics implements AutoCloseable {
             consumerLag.register(List.of(), true);
             return;
         }
-        final List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (final Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
-            final MetricName name = entry.getKey();
+        final List<MetricName> lags = new ArrayList<>();
+        final Set<Partition> dotted = new HashSet<>();
+        for (final MetricName name : metrics.keySet()) {
             if (FETCH_GROUP.equals(name.group()) && RECORDS_LAG.equals(name.name())
                     && name.tags().containsKey("partition") && name.tags().containsKey("topic")) {
-                rows.add(MultiGauge.Row.of(Tags.of("client.id", name.tags().getOrDefault("client-id", ""),
-                        "topic", name.tags().get("topic"), "partition", name.tags().get("partition")),
-                        entry.getValue(), ApiMetrics::valueOf));
+                lags.add(name);
+                final String topic = name.tags().get("topic");
+                if (topic.indexOf('.') >= 0) {
+                    dotted.add(Partition.of(name, topic.replace('.', '_')));
+                }
             }
         }
+        final List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (final MetricName name : lags) {
+            final String topic = name.tags().get("topic");
+            // Kafka 4 also registers each partition under its topic's deprecated name, dots turned into
+            // underscores; that twin is the same partition and would double a sum over the lag
+            if (topic.indexOf('.') < 0 && dotted.contains(Partition.of(name, topic))) {
+                continue;
+            }
+            final Partition partition = Partition.of(name, topic);
+            rows.add(MultiGauge.Row.of(Tags.of("client.id", partition.clientId(), "topic", partition.topic(),
+                    "partition", partition.partition()), metrics.get(name), ApiMetrics::valueOf));
+        }
         consumerLag.register(rows, true);
+    }
+
+    /** One consumer's partition, as the tags of its fetch metrics name it. */
+    private record Partition(String clientId, String topic, String partition) {
+
+        static Partition of(final MetricName name, final String topic) {
+            return new Partition(name.tags().getOrDefault("client-id", ""), topic, name.tags().get("partition"));
+        }
     }
 
     /** A client that is not started yet has metrics; a closing one may refuse, and then this is null. */

@@ -207,6 +207,16 @@ class ApiMetricsTest {
     }
 
     @Test
+    void shouldNotShowAPartitionsLagTwiceUnderKafkasDeprecatedTopicName() {
+        final Metrics kafka = kafkaMetrics();
+        addLag(kafka, "ledger.events", "3", 42);
+        addLag(kafka, "ledger_events", "3", 42);
+
+        assertThat(withKafka(kafka::metrics).scrape()).contains("topic=\"ledger.events\"")
+                .doesNotContainPattern("(?m)^ledger_consumer_lag\\{.*topic=\"ledger_events\"");
+    }
+
+    @Test
     void shouldDropAPartitionsLagAtTheScrapeAfterKafkaDid() {
         final Metrics kafka = kafkaMetrics();
         addLag(kafka, "ledger.events", "3", 42);
