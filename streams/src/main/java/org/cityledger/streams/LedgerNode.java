@@ -47,6 +47,7 @@ public final class LedgerNode implements AutoCloseable {
     private final KafkaStreams streams;
     private final Javalin http;
     private final HttpPeers peers;
+    private final ApiMetrics metrics;
     private final TotalsService totals;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch failed = new CountDownLatch(1);
@@ -86,7 +87,7 @@ public final class LedgerNode implements AutoCloseable {
         });
         final HostInfo self = new HostInfo(config.advertisedHost(), config.httpPort());
         final LocalPartials local = new LocalPartials(streams, Router.hostId(self));
-        final ApiMetrics metrics = new ApiMetrics(() -> streams);
+        this.metrics = new ApiMetrics(() -> streams);
         this.peers = new HttpPeers(PEER_TIMEOUT);
         final Router router = new Router(new StreamsCluster(streams), self, local, peers, partitions,
                 PEER_TIMEOUT, route -> metrics.recordQuery(route.name().toLowerCase(Locale.ROOT)));
@@ -134,6 +135,8 @@ public final class LedgerNode implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        // before Streams: the binder's refresh must not read a client that is tearing down
+        metrics.close();
         peers.close();
         // no cleanUp(): local state is what makes a restart fast; EOS keeps it consistent.
         // Leaving the group hands this node's partitions over at once instead of after the session timeout.
