@@ -1,6 +1,7 @@
 package org.cityledger.streams.query;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +28,16 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.state.AsOfTotals;
+import org.cityledger.streams.state.CommittedThroughQuery;
 import org.cityledger.streams.state.DeadLetterQuery;
 import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.HistoryNotReadyException;
 import org.cityledger.streams.state.HistoryQuery;
 import org.cityledger.streams.state.HistorySnapshot;
 import org.cityledger.streams.state.IndexedEvent;
+import org.cityledger.streams.state.PartitionTotals;
+import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.ProjectHistoryIndex;
 import org.cityledger.streams.state.TotalsQuery;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.cityledger.streams.totals.TotalsKey;
@@ -163,6 +169,50 @@ public final class LocalPartials implements Peers {
         return partial.getResult();
     }
 
+    /**
+     * The verdicts on records of partitions this instance runs actively, each once a commit includes
+     * its offset, waiting at most {@code wait} in all; what no commit included by then is pending.
+     */
+    public List<Verdict> verdicts(final List<VerdictRequest> asked, final Duration wait) {
+        final long deadline = System.nanoTime() + wait.toNanos();
+        final List<CompletableFuture<PartitionTotals>> commits = new ArrayList<>(asked.size());
+        for (final VerdictRequest request : asked) {
+            commits.add(resultOf(query(StateQueryRequest.inStore(LedgerTopology.TOTALS_STORE)
+                    .withQuery(new CommittedThroughQuery(request.offset()))
+                    .withPartitions(Set.of(request.partition())).requireActive()), request.partition()));
+        }
+        final List<Verdict> verdicts = new ArrayList<>(asked.size());
+        for (int i = 0; i < asked.size(); i++) {
+            final VerdictRequest request = asked.get(i);
+            final CompletableFuture<PartitionTotals> commit = commits.get(i);
+            if (!awaitCommit(commit, deadline)) {
+                commit.cancel(false);
+                verdicts.add(Verdict.pending(request));
+                continue;
+            }
+            final StateQueryResult<byte[]> fact = query(StateQueryRequest.inStore(LedgerTopology.PROJECT_HISTORY_STORE)
+                    .withQuery(KeyQuery.<Bytes, byte[]>withKey(ProjectHistoryIndex.factKey(request.project(), request.offset())))
+                    .withPartitions(Set.of(request.partition())).requireActive());
+            final byte[] bytes = resultOf(fact, request.partition());
+            verdicts.add(Verdict.of(request, bytes == null ? null : ProjectFact.fromBytes(bytes)));
+        }
+        return verdicts;
+    }
+
+    private static boolean awaitCommit(final CompletableFuture<PartitionTotals> commit, final long deadline) {
+        try {
+            commit.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (final TimeoutException | CancellationException e) {
+            return false;
+        } catch (final ExecutionException e) {
+            throw new QueryUnavailableException("the commit could not be awaited", e.getCause());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryUnavailableException("interrupted while waiting for a commit", e);
+        }
+    }
+
     /** The counted event from this instance's active copy of {@code partition}'s event index. */
     public Optional<IndexedEvent> event(final String eventId, final int partition) {
         final StateQueryResult<byte[]> result;
@@ -196,6 +246,15 @@ public final class LocalPartials implements Peers {
                                                            final int partition) {
         try {
             return CompletableFuture.completedFuture(event(eventId, partition));
+        } catch (final QueryUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<Verdict>> verdicts(final HostInfo host, final List<VerdictRequest> records, final Duration wait) {
+        try {
+            return CompletableFuture.completedFuture(verdicts(records, wait));
         } catch (final QueryUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }

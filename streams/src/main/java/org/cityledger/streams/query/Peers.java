@@ -1,5 +1,7 @@
 package org.cityledger.streams.query;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,12 @@ public interface Peers {
 
     /** Asks {@code host}, which owns the project's {@code partition}, for one counted event (empty if unknown). */
     CompletableFuture<Optional<IndexedEvent>> event(HostInfo host, String projectId, String eventId, int partition);
+
+    /**
+     * Asks {@code host}, which runs the records' partitions, for its verdicts on them, waiting at
+     * most {@code wait} for commits to include them; the answer is in the order asked.
+     */
+    CompletableFuture<List<Verdict>> verdicts(HostInfo host, List<VerdictRequest> records, Duration wait);
 
     /** Asks {@code host} to describe itself. */
     CompletableFuture<InstanceInfo> describe(HostInfo host);

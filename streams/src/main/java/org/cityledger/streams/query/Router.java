@@ -128,6 +128,42 @@ public final class Router {
                 + hostId(owner.host()) + " owning project " + projectId + " did not answer")), Provenance.of(hostId(owner.host())));
     }
 
+    /**
+     * The verdicts on published records, each asked of the instance running its partition, waiting
+     * at most {@code wait} for commits to include them. A record whose partition has no active
+     * owner right now, or whose owner does not answer, is pending: never an error, since the
+     * record is safely on the topic and will be judged.
+     */
+    public List<Verdict> verdicts(final List<VerdictRequest> asked, final Duration wait) {
+        final Map<Integer, HostInfo> owners = cluster.activeOwners();
+        final Map<HostInfo, List<Integer>> byOwner = new LinkedHashMap<>();
+        final Verdict[] answers = new Verdict[asked.size()];
+        for (int i = 0; i < asked.size(); i++) {
+            final HostInfo owner = owners.get(asked.get(i).partition());
+            if (owner == null) {
+                answers[i] = Verdict.pending(asked.get(i));
+            } else {
+                byOwner.computeIfAbsent(owner, h -> new ArrayList<>()).add(i);
+            }
+        }
+        // peers first: they answer on their own threads while this one waits for its own partitions
+        final Map<HostInfo, CompletableFuture<List<Verdict>>> futures = new LinkedHashMap<>();
+        byOwner.keySet().stream().sorted(Comparator.comparing(host -> host.equals(self))).forEach(host -> {
+            final List<VerdictRequest> mine = byOwner.get(host).stream().map(asked::get).toList();
+            futures.put(host, (host.equals(self) ? local : peers).verdicts(host, mine, wait));
+            routes.accept(host.equals(self) ? Route.LOCAL : Route.FORWARDED);
+        });
+        futures.forEach((host, future) -> {
+            final List<Integer> indexes = byOwner.get(host);
+            final Optional<List<Verdict>> answered = await(future, host, wait.plus(timeout));
+            for (int j = 0; j < indexes.size(); j++) {
+                final int i = indexes.get(j);
+                answers[i] = answered.map(list -> list.get(indexes.indexOf(i))).orElseGet(() -> Verdict.pending(asked.get(i)));
+            }
+        });
+        return List.of(answers);
+    }
+
     /** Every instance of the application as it describes itself; one that does not answer is listed as unreachable. */
     public List<InstanceInfo> instances() {
         final Map<HostInfo, CompletableFuture<InstanceInfo>> asked = new LinkedHashMap<>();
@@ -170,8 +206,12 @@ public final class Router {
     }
 
     private <T> Optional<T> await(final CompletableFuture<T> future, final HostInfo host) {
+        return await(future, host, timeout);
+    }
+
+    private <T> Optional<T> await(final CompletableFuture<T> future, final HostInfo host, final Duration within) {
         try {
-            return Optional.of(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            return Optional.of(future.get(within.toMillis(), TimeUnit.MILLISECONDS));
         } catch (final ExecutionException | TimeoutException e) {
             LOG.debug("instance {} could not answer: {}", host, e.getMessage());
             return Optional.empty();

@@ -1,6 +1,7 @@
 package org.cityledger.streams.state;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -9,16 +10,18 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.cityledger.domain.LedgerEvent;
 import org.cityledger.streams.totals.Contribution;
 import org.cityledger.streams.totals.TotalsKey;
 
 /**
- * What one partition remembers of its counted events, kept in step in one place: the event index
- * (event id → {@link IndexedEvent}: de-duplication and corrections), the event-time index (by
- * 30-day period and counting offset, {@link EventTimeIndex}: exact as-of totals within a period,
- * forgetting past the horizon) and the Bloom filters in front of the event index ({@link SeenEvents}).
- * Stream thread only. Neither store has a changelog: the events topic is their source, and a task
- * that opens without them rebuilds them ({@code LedgerProcessor}).
+ * What one partition remembers of its events, kept in step in one place: the event index (event
+ * id → {@link IndexedEvent}: de-duplication and corrections), the event-time index (by 30-day
+ * period and counting offset, {@link EventTimeIndex}: exact as-of totals within a period,
+ * forgetting past the horizon), the Bloom filters in front of the event index ({@link SeenEvents}),
+ * and the project history (every record of a project with the ledger's verdict,
+ * {@link ProjectHistoryIndex}). Stream thread only. No store has a changelog: the events topic is
+ * their source, and a task that opens without them rebuilds them ({@code LedgerProcessor}).
  *
  * <p>The event index also holds one key of its own, {@link #PROCESSED_THROUGH}: the last input offset
  * it includes, written when the task closes cleanly and removed when it opens, so that a crash
@@ -32,6 +35,7 @@ public final class EventIndex {
 
     private final KeyValueStore<String, byte[]> events;
     private final KeyValueStore<Bytes, byte[]> times;
+    private final KeyValueStore<Bytes, byte[]> history;
     private final long filterBytes;
     private SeenEvents seen;
 
@@ -39,9 +43,10 @@ public final class EventIndex {
      * @param filterBytes heap the Bloom filters may take ({@link SeenEvents})
      */
     public EventIndex(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> times,
-                      final long filterBytes) {
+                      final KeyValueStore<Bytes, byte[]> history, final long filterBytes) {
         this.events = events;
         this.times = times;
+        this.history = history;
         this.filterBytes = filterBytes;
     }
 
@@ -58,7 +63,16 @@ public final class EventIndex {
     }
 
     public boolean isEmpty() {
-        try (KeyValueIterator<String, byte[]> all = events.all()) {
+        return isEmpty(events);
+    }
+
+    /** Whether the project history is empty: after an upgrade from a ledger that did not keep it, while events are indexed. */
+    public boolean historyIsEmpty() {
+        return isEmpty(history);
+    }
+
+    private static boolean isEmpty(final KeyValueStore<?, byte[]> store) {
+        try (KeyValueIterator<?, byte[]> all = store.all()) {
             return !all.hasNext();
         }
     }
@@ -67,6 +81,7 @@ public final class EventIndex {
     public void clear() {
         clear(events);
         clear(times);
+        clear(history);
     }
 
     /**
@@ -107,14 +122,48 @@ public final class EventIndex {
         return known == null ? null : IndexedEvent.fromBytes(known);
     }
 
-    /** Records that the event {@code eventId} counted at input offset {@code offset}. */
-    public void counted(final String eventId, final byte[] contentHash, final long occurredAt, final long offset,
+    /** Records that {@code event} counted at input offset {@code offset} (a correction: after {@link #corrected}). */
+    public void counted(final LedgerEvent event, final byte[] contentHash, final long offset, final long arrivedAt,
                         final Contribution contribution) {
+        final String eventId = event.eventId();
+        final long occurredAt = event.occurredAt().toEpochMilli();
         events.put(eventId, new IndexedEvent(contentHash, occurredAt, offset, contribution, null).toBytes());
         seen.add(eventId);
         final EventTimeIndex.Entry entry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED, eventId,
                 contribution);
         times.put(entry.key(), EventTimeIndex.value(entry));
+        fact(event.project().id(), new ProjectFact(offset, arrivedAt, eventId, event.kind(), occurredAt,
+                ProjectFact.Verdict.COUNTED, null, event.corrects(), offset, event.source(), contribution,
+                event.project().name(), event.project().company()));
+    }
+
+    /** Records that the record at {@code offset} re-delivered {@code event}, counted before at {@code original}'s offset. */
+    public void duplicate(final LedgerEvent event, final IndexedEvent original, final long offset, final long arrivedAt) {
+        fact(event.project().id(), new ProjectFact(offset, arrivedAt, event.eventId(), event.kind(),
+                event.occurredAt().toEpochMilli(), ProjectFact.Verdict.DUPLICATE, null, event.corrects(), original.countedAt(),
+                event.source(), null, event.project().name(), event.project().company()));
+    }
+
+    /**
+     * Records that the record at {@code offset}, keyed {@code key}, was refused for {@code reason};
+     * {@code event} is null when its bytes could not be read.
+     */
+    public void refused(final String key, final LedgerEvent event, final long offset, final long arrivedAt, final String reason) {
+        final ProjectFact fact = event == null
+                ? new ProjectFact(offset, arrivedAt, null, null, ProjectFact.UNKNOWN, ProjectFact.Verdict.REFUSED, reason, null, -1,
+                        null, null, null, null)
+                : new ProjectFact(offset, arrivedAt, event.eventId(), event.kind(),
+                        event.occurredAt() == null ? ProjectFact.UNKNOWN : event.occurredAt().toEpochMilli(),
+                        ProjectFact.Verdict.REFUSED, reason, event.corrects(), -1, event.source(), null,
+                        event.project() == null ? null : event.project().name(),
+                        event.project() == null ? null : event.project().company());
+        fact(key, fact);
+    }
+
+    private void fact(final String project, final ProjectFact fact) {
+        history.put(ProjectHistoryIndex.factKey(project, fact.offset()), fact.toBytes());
+        history.put(ProjectHistoryIndex.arrivalKey(TotalsKey.period(fact.arrivedAt()), fact.offset()),
+                (project == null ? "" : project).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Records that {@code target} (event {@code targetId}) was corrected by {@code correctionId} at input offset {@code offset}. */
@@ -149,6 +198,23 @@ public final class EventIndex {
         for (final KeyValue<Bytes, String> entry : expired) {
             times.delete(entry.key);
             events.delete(entry.value);
+        }
+        return expired.size() + forgetFactsBefore(firstKeptPeriod, max - expired.size());
+    }
+
+    /** Forgets up to {@code max} project facts of records that arrived in the periods before {@code firstKeptPeriod}. */
+    private int forgetFactsBefore(final long firstKeptPeriod, final int max) {
+        final List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> old = history.range(ProjectHistoryIndex.arrivalBound(0),
+                ProjectHistoryIndex.arrivalBound(firstKeptPeriod))) {
+            while (old.hasNext() && expired.size() < max) {
+                expired.add(old.next());
+            }
+        }
+        for (final KeyValue<Bytes, byte[]> entry : expired) {
+            final long offset = ByteBuffer.wrap(entry.key.get(), 1 + Long.BYTES, Long.BYTES).getLong();
+            history.delete(ProjectHistoryIndex.factKey(new String(entry.value, StandardCharsets.UTF_8), offset));
+            history.delete(entry.key);
         }
         return expired.size();
     }

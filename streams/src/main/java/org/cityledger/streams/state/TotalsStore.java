@@ -3,10 +3,13 @@ package org.cityledger.streams.state;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -58,6 +61,7 @@ public final class TotalsStore implements CommitParticipant {
     private final PeriodHistory history = new PeriodHistory();
     private final AtomicReference<PartitionTotals> published = new AtomicReference<>(PartitionTotals.EMPTY);
     private final AtomicReference<CompletableFuture<HistorySnapshot>> historyWaiter = new AtomicReference<>();
+    private final Queue<OffsetWaiter> offsetWaiters = new ConcurrentLinkedQueue<>();
     private volatile HistorySnapshot publishedHistory;
     private volatile long historyWantedUntil;
     /** The last staged (or opened) totals: the base of the next commit. Stream thread. */
@@ -135,6 +139,9 @@ public final class TotalsStore implements CommitParticipant {
     @Override
     public void publish() {
         published.set(staged);
+        if (!offsetWaiters.isEmpty()) {
+            completeOffsetWaiters(staged);
+        }
         staged = null;
         changedSinceCommit = false;
         if (historyWanted()) {
@@ -159,6 +166,42 @@ public final class TotalsStore implements CommitParticipant {
         if (historyWaiter.get() != null && !changedSinceCommit && staged == null) {
             publishHistory(publishedHistory);
         }
+    }
+
+    /**
+     * Completes once a commit includes the input offset {@code offset} (at once if one did): a reader
+     * waiting for the ledger's verdict on a record it published waits on this, not in a loop.
+     */
+    public CompletableFuture<PartitionTotals> committedThrough(final long offset) {
+        final PartitionTotals now = published.get();
+        if (now.committedOffset() >= offset) {
+            return CompletableFuture.completedFuture(now);
+        }
+        final OffsetWaiter waiter = new OffsetWaiter(offset, new CompletableFuture<>());
+        offsetWaiters.add(waiter);
+        // a commit may have been published between the check and the registration
+        final PartitionTotals published = this.published.get();
+        if (published.committedOffset() >= offset) {
+            waiter.future().complete(published);
+        }
+        return waiter.future();
+    }
+
+    private void completeOffsetWaiters(final PartitionTotals committed) {
+        final Iterator<OffsetWaiter> waiters = offsetWaiters.iterator();
+        while (waiters.hasNext()) {
+            final OffsetWaiter waiter = waiters.next();
+            if (waiter.future().isDone()) {
+                // completed, or given up on (a reader's timeout cancels it)
+                waiters.remove();
+            } else if (committed.committedOffset() >= waiter.offset()) {
+                waiter.future().complete(committed);
+                waiters.remove();
+            }
+        }
+    }
+
+    private record OffsetWaiter(long offset, CompletableFuture<PartitionTotals> future) {
     }
 
     /** The committed totals, for readers on any thread. */
@@ -219,6 +262,11 @@ public final class TotalsStore implements CommitParticipant {
                 }
                 answer = (QueryResult<R>) QueryResult.forResult(Map.copyOf(standby.withPrefix(totalsQuery.prefix())));
             }
+        } else if (query instanceof CommittedThroughQuery through) {
+            if (!active) {
+                return QueryResult.forFailure(FailureReason.NOT_ACTIVE, "verdicts come from the active copy");
+            }
+            answer = (QueryResult<R>) QueryResult.forResult(committedThrough(through.offset()));
         } else if (query instanceof HistoryQuery) {
             if (!active) {
                 return QueryResult.forFailure(FailureReason.NOT_ACTIVE, "as-of totals need the active copy: a standby keeps no history");
@@ -244,7 +292,8 @@ public final class TotalsStore implements CommitParticipant {
     private static Read read(final KeyValueStore<String, byte[]> inner) {
         final NavigableMap<String, Totals> slices = new TreeMap<>();
         long committed = 0;
-        long offset = PartitionTotals.ALL_RESTORED;
+        // no marker: nothing was ever committed here
+        long offset = -1;
         long newest = 0;
         try (KeyValueIterator<String, byte[]> all = inner.all()) {
             while (all.hasNext()) {

@@ -80,7 +80,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         this.context = processorContext;
         final KeyValueStore<String, byte[]> events = processorContext.getStateStore(LedgerTopology.EVENT_INDEX_STORE);
         final KeyValueStore<Bytes, byte[]> times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
-        this.index = new EventIndex(events, times, filterBytes);
+        final KeyValueStore<Bytes, byte[]> projects = processorContext.getStateStore(LedgerTopology.PROJECT_HISTORY_STORE);
+        this.index = new EventIndex(events, times, projects, filterBytes);
         this.totalsStore = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
         this.deadLetterStore = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
         this.totals = totalsStore.participant();
@@ -119,54 +120,58 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         try {
             event = codec.decode(value);
         } catch (final UnreadableEventException e) {
-            refuse(live, null, "unreadable: " + e.getMessage());
+            refuse(live, key, null, offset, timestamp, "unreadable: " + e.getMessage());
             return;
         }
         final List<Violation> violations = rules.check(event, Instant.ofEpochMilli(timestamp));
         if (!violations.isEmpty()) {
-            refuse(live, event.eventId(), "invalid: "
+            refuse(live, key, event, offset, timestamp, "invalid: "
                     + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")));
             return;
         }
         if (!event.project().id().equals(key)) {
             // the partitioning invariant: a project's facts and corrections must meet in one partition
-            refuse(live, event.eventId(), "invalid: key: must be the project id '" + event.project().id() + "'");
+            refuse(live, key, event, offset, timestamp, "invalid: key: must be the project id '" + event.project().id() + "'");
             return;
         }
         final byte[] hash = contentHash.of(event);
         final IndexedEvent known = index.find(event.eventId());
         if (known != null) {
-            if (!known.sameContent(hash)) {
-                refuse(live, event.eventId(), DeadLetters.CONFLICTING_DUPLICATE);
+            if (known.sameContent(hash)) {
+                // a re-delivery of a counted event; counting it again would double it
+                index.duplicate(event, known, offset, timestamp);
+            } else {
+                refuse(live, key, event, offset, timestamp, DeadLetters.CONFLICTING_DUPLICATE);
             }
-            // else: a re-delivery of a counted event; counting it again would double it
             return;
         }
-        if (event.corrects() != null && !applyCorrection(live, event, offset)) {
+        if (event.corrects() != null && !applyCorrection(live, event, offset, timestamp)) {
             return;
         }
         final Contribution contribution = Contribution.of(event);
-        final long occurredAt = event.occurredAt().toEpochMilli();
         if (live != null) {
-            totals.apply(contribution, 1, occurredAt);
+            totals.apply(contribution, 1, event.occurredAt().toEpochMilli());
         }
-        index.counted(event.eventId(), hash, occurredAt, offset, contribution);
+        index.counted(event, hash, offset, timestamp, contribution);
     }
 
     /** Takes the corrected event's contribution back out; false (and a refusal) if it cannot. */
-    private boolean applyCorrection(final Record<String, byte[]> live, final LedgerEvent correction, final long offset) {
+    private boolean applyCorrection(final Record<String, byte[]> live, final LedgerEvent correction, final long offset,
+                                    final long timestamp) {
+        final String key = correction.project().id();
         final IndexedEvent target = index.find(correction.corrects());
         if (target == null) {
-            refuse(live, correction.eventId(), "invalid correction: corrects unknown event '" + correction.corrects() + "'");
+            refuse(live, key, correction, offset, timestamp,
+                    "invalid correction: corrects unknown event '" + correction.corrects() + "'");
             return false;
         }
         if (target.isCorrected()) {
-            refuse(live, correction.eventId(), "invalid correction: event '" + correction.corrects()
+            refuse(live, key, correction, offset, timestamp, "invalid correction: event '" + correction.corrects()
                     + "' is already corrected by '" + target.correctedBy() + "'");
             return false;
         }
         if (target.contribution().kind() != correction.kind()) {
-            refuse(live, correction.eventId(), "invalid correction: event '" + correction.corrects() + "' is a "
+            refuse(live, key, correction, offset, timestamp, "invalid correction: event '" + correction.corrects() + "' is a "
                     + target.contribution().kind() + ", not a " + correction.kind());
             return false;
         }
@@ -177,9 +182,12 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         return true;
     }
 
-    private void refuse(final Record<String, byte[]> live, final String eventId, final String reason) {
+    /** The project history records every refusal (also when rebuilding); only a live record goes to the dead letters. */
+    private void refuse(final Record<String, byte[]> live, final String key, final LedgerEvent event, final long offset,
+                        final long timestamp, final String reason) {
+        index.refused(key, event, offset, timestamp, reason);
         if (live != null) {
-            deadLetter(live, eventId, reason);
+            deadLetter(live, event == null ? null : event.eventId(), reason);
         }
     }
 
@@ -199,7 +207,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         // leave no mark, so the next attempt starts over instead of trusting a half-rebuilt index
         final Long markedThrough = index.takeCleanCloseMark();
         final long committed = history.committedOffset(partition);
-        final RebuildPlan plan = RebuildPlan.of(markedThrough, index.isEmpty(), committed);
+        final RebuildPlan plan = RebuildPlan.of(markedThrough, index.isEmpty(), index.historyIsEmpty(), committed);
         if (plan.clear()) {
             LOG.warn("task {}: its event index does not match the committed offset {} of {} (marked through {}); "
                     + "rebuilding it from offset 0", context.taskId(), committed, partition,

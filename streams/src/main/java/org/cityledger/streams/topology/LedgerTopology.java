@@ -22,7 +22,7 @@ import org.cityledger.streams.state.TotalsStore;
  * <pre>
  *   ledger.events ──▶ ledger-processor ──▶ ledger.dead-letters
  *                        │
- *        ledger-event-index   ledger-event-times   ledger-totals   ledger-dead-letter-index
+ *   ledger-event-index  ledger-event-times  ledger-project-history  ledger-totals  ledger-dead-letter-index
  * </pre>
  *
  * One processor per input partition decodes, validates, de-duplicates and applies corrections,
@@ -40,6 +40,8 @@ public final class LedgerTopology {
     public static final String EVENT_INDEX_STORE = "ledger-event-index";
     /** Counted events by 30-day period of occurredAt; exact as-of totals within a period, forgetting past the horizon. */
     public static final String EVENT_TIME_STORE = "ledger-event-times";
+    /** Every record of a project with the ledger's verdict, by project and offset; forgetting by arrival past the horizon. */
+    public static final String PROJECT_HISTORY_STORE = "ledger-project-history";
     /** Partial running totals of each partition per slice (summary, district, sector, cell); per-period history in memory. */
     public static final String TOTALS_STORE = "ledger-totals";
     /** The partition's dead letters, pageable newest first. */
@@ -81,6 +83,12 @@ public final class LedgerTopology {
         // no changelog: the event-time index is rebuilt from the event index when a task starts without it
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_TIME_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                        .withCachingDisabled()
+                        .withLoggingDisabled(),
+                PROCESSOR);
+        // no changelog either: rebuilt from the events topic with the event index
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROJECT_HISTORY_STORE), Serdes.Bytes(), Serdes.ByteArray())
                         .withCachingDisabled()
                         .withLoggingDisabled(),
                 PROCESSOR);

@@ -17,7 +17,19 @@ record RebuildPlan(boolean clear, long from, long to) {
      * @param committed     the ledger's committed offset of the partition, -1 if nothing was ever committed
      */
     static RebuildPlan of(final Long markedThrough, final boolean indexEmpty, final long committed) {
+        return of(markedThrough, indexEmpty, indexEmpty, committed);
+    }
+
+    /**
+     * As {@link #of(Long, boolean, long)}, knowing whether the project history is empty too: a
+     * history missing beside a non-empty index (state written before the ledger kept histories)
+     * means the whole index is rebuilt, so that both hold every record.
+     */
+    static RebuildPlan of(final Long markedThrough, final boolean indexEmpty, final boolean historyEmpty, final long committed) {
         final long next = Math.max(0, committed);
+        if (historyEmpty && !indexEmpty) {
+            return new RebuildPlan(true, 0, next);
+        }
         if (markedThrough == null) {
             // without the mark only an empty index is known to be right (a crash left no mark behind)
             return new RebuildPlan(!indexEmpty, 0, next);

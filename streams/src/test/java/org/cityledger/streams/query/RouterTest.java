@@ -87,6 +87,7 @@ class RouterTest {
         final List<Asked> asked = new ArrayList<>();
         final List<LookedUp> lookedUp = new ArrayList<>();
         final List<HostInfo> described = new ArrayList<>();
+        final List<HostInfo> verdictsAsked = new ArrayList<>();
         final Map<HostInfo, Behaviour> behaviour = new HashMap<>();
         final Map<HostInfo, Long> standbyLag = new HashMap<>();
         final Map<String, IndexedEvent> events = new HashMap<>();
@@ -121,6 +122,13 @@ class RouterTest {
                                                                final int partition) {
             lookedUp.add(new LookedUp(host, projectId, eventId, partition));
             return respond(host, () -> Optional.ofNullable(events.get(eventId)));
+        }
+
+        @Override
+        public CompletableFuture<List<Verdict>> verdicts(final HostInfo host, final List<VerdictRequest> records, final Duration wait) {
+            verdictsAsked.add(host);
+            return respond(host, () -> records.stream().map(r -> new Verdict(r.eventId(), r.project(), r.partition(), r.offset(),
+                    Verdict.Outcome.COUNTED, null, null)).toList());
         }
 
         @Override
@@ -709,5 +717,43 @@ class RouterTest {
         peers.behaviour.put(B, Behaviour.FAIL);
 
         assertThatThrownBy(() -> source.totals("", Ask.NOW)).isInstanceOf(QueryUnavailableException.class);
+    }
+
+    // --- verdicts ---
+
+    private static VerdictRequest record(final int partition, final long offset) {
+        return new VerdictRequest("P-" + partition, "e-" + partition + "-" + offset, partition, offset);
+    }
+
+    @Test
+    void shouldAskEachPartitionsOwnerOnceForItsVerdictsAndKeepTheirOrder() {
+        final Router router = threeHosts();
+
+        final List<Verdict> verdicts = router.verdicts(List.of(record(1, 10), record(0, 11), record(4, 12)), Duration.ofSeconds(1));
+
+        assertThat(verdicts).extracting(Verdict::offset).containsExactly(10L, 11L, 12L);
+        assertThat(verdicts).extracting(Verdict::outcome).containsOnly(Verdict.Outcome.COUNTED);
+        assertThat(peers.verdictsAsked).containsExactly(A);
+        assertThat(local.verdictsAsked).containsExactly(SELF);
+    }
+
+    @Test
+    void shouldCallAVerdictPendingWhenItsPartitionHasNoOwnerRightNow() {
+        final Router router = threeHosts();
+        cluster.activeOwners.remove(2);
+
+        final List<Verdict> verdicts = router.verdicts(List.of(record(2, 10), record(0, 11)), Duration.ofSeconds(1));
+
+        assertThat(verdicts).extracting(Verdict::outcome).containsExactly(Verdict.Outcome.PENDING, Verdict.Outcome.COUNTED);
+    }
+
+    @Test
+    void shouldCallVerdictsPendingWhenTheirOwnerCannotAnswer() {
+        final Router router = threeHosts();
+        peers.behaviour.put(A, Behaviour.FAIL);
+
+        final List<Verdict> verdicts = router.verdicts(List.of(record(1, 10), record(3, 11)), Duration.ofSeconds(1));
+
+        assertThat(verdicts).extracting(Verdict::outcome).containsExactly(Verdict.Outcome.PENDING, Verdict.Outcome.COUNTED);
     }
 }

@@ -32,6 +32,8 @@ import org.cityledger.streams.state.DeadLetterPage;
 import org.cityledger.streams.state.DeadLetterQuery;
 import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.HistorySnapshot;
+import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.ProjectHistoryIndex;
 import org.cityledger.streams.state.TotalsStore;
 import org.cityledger.streams.totals.Totals;
 import org.cityledger.streams.totals.TotalsKey;
@@ -132,6 +134,17 @@ final class LedgerDriver implements AutoCloseable {
     void advanceWallClock(final Duration duration) {
         driver.advanceWallClockTime(duration);
         gate.committed();
+    }
+
+    /** What the ledger recorded of every record of {@code project}, in arrival order (committed or not). */
+    List<ProjectFact> facts(final String project) {
+        final KeyValueStore<Bytes, byte[]> history = driver.getKeyValueStore(LedgerTopology.PROJECT_HISTORY_STORE);
+        final List<ProjectFact> facts = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = history.range(ProjectHistoryIndex.firstOf(project),
+                ProjectHistoryIndex.lastOf(project))) {
+            all.forEachRemaining(entry -> facts.add(ProjectFact.fromBytes(entry.value)));
+        }
+        return facts;
     }
 
     /** Whether the ledger still remembers the event id (to recognise a re-delivery). */

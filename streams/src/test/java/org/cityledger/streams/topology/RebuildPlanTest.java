@@ -46,4 +46,15 @@ class RebuildPlanTest {
         assertThat(reset).isEqualTo(new RebuildPlan(true, 0, 0));
         assertThat(reset.through()).isEqualTo(-1);
     }
+
+    @Test
+    void shouldClearAndRebuildEverythingWhenTheProjectHistoryIsMissingBesideAnIndex() {
+        // state written by a ledger that kept no project history: both must hold every record
+        assertThat(RebuildPlan.of(41L, false, true, 100)).isEqualTo(new RebuildPlan(true, 0, 100));
+    }
+
+    @Test
+    void shouldTrustAMarkedIndexAndHistoryTogether() {
+        assertThat(RebuildPlan.of(41L, false, false, 100)).isEqualTo(new RebuildPlan(false, 42, 100));
+    }
 }

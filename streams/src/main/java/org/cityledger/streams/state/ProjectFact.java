@@ -1,0 +1,112 @@
+package org.cityledger.streams.state;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.cityledger.domain.EventKind;
+import org.cityledger.streams.totals.Contribution;
+
+/**
+ * What the ledger decided about one record of a project, at its input offset: the auditors' and
+ * offices' "did it count?". Kept per project in order of arrival ({@link EventIndex}).
+ *
+ * @param offset      the record's input offset in its partition
+ * @param arrivedAt   the record's timestamp: when the broker appended it (epoch ms)
+ * @param eventId     the event id, null when the bytes could not be read far enough
+ * @param kind        the event kind, null when unreadable
+ * @param occurredAt  when the event occurred (epoch ms), {@link #UNKNOWN} when unreadable
+ * @param verdict     what the ledger decided
+ * @param reason      why it was refused (the dead letter's reason), else null
+ * @param corrects    the event a counted correction replaced, else null
+ * @param countedAt   for a duplicate, the input offset that counted the original; else -1
+ * @param source      the channel that published it (e.g. {@code office:kunshan}), may be null
+ * @param contribution what a counted event added to the totals, else null
+ * @param projectName the project's name as this record gave it, may be null
+ * @param company     the company as this record gave it, may be null
+ */
+public record ProjectFact(long offset, long arrivedAt, String eventId, EventKind kind, long occurredAt, Verdict verdict,
+                          String reason, String corrects, long countedAt, String source, Contribution contribution,
+                          String projectName, String company) {
+
+    public static final long UNKNOWN = Long.MIN_VALUE;
+    private static final byte FORMAT_VERSION = 1;
+
+    /** The ledger's decision about one record. */
+    public enum Verdict {
+        /** It counted (a new event, or a correction replacing {@code corrects}). */
+        COUNTED,
+        /** A re-delivery of an event counted before, with the same content: ignored. */
+        DUPLICATE,
+        /** It could not count; the dead-letter topic holds it with {@code reason}. */
+        REFUSED
+    }
+
+    public byte[] toBytes() {
+        try {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
+            final DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(FORMAT_VERSION);
+            out.writeLong(offset);
+            out.writeLong(arrivedAt);
+            writeNullable(out, eventId);
+            out.writeByte(kind == null ? -1 : kind.ordinal());
+            out.writeLong(occurredAt);
+            out.writeByte(verdict.ordinal());
+            writeNullable(out, reason);
+            writeNullable(out, corrects);
+            out.writeLong(countedAt);
+            writeNullable(out, source);
+            out.writeBoolean(contribution != null);
+            if (contribution != null) {
+                contribution.write(out);
+            }
+            writeNullable(out, projectName);
+            writeNullable(out, company);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ProjectFact fromBytes(final byte[] data) {
+        try {
+            final DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            final byte version = in.readByte();
+            if (version != FORMAT_VERSION) {
+                throw new IllegalStateException("unknown project fact format version " + version);
+            }
+            final long offset = in.readLong();
+            final long arrivedAt = in.readLong();
+            final String eventId = readNullable(in);
+            final byte kind = in.readByte();
+            final long occurredAt = in.readLong();
+            final Verdict verdict = Verdict.values()[in.readUnsignedByte()];
+            final String reason = readNullable(in);
+            final String corrects = readNullable(in);
+            final long countedAt = in.readLong();
+            final String source = readNullable(in);
+            final Contribution contribution = in.readBoolean() ? Contribution.read(in) : null;
+            final String projectName = readNullable(in);
+            final String company = readNullable(in);
+            return new ProjectFact(offset, arrivedAt, eventId, kind < 0 ? null : EventKind.values()[kind], occurredAt, verdict,
+                    reason, corrects, countedAt, source, contribution, projectName, company);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeNullable(final DataOutputStream out, final String value) throws IOException {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static String readNullable(final DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+}

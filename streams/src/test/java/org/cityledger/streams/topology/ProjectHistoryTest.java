@@ -1,0 +1,102 @@
+package org.cityledger.streams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import org.cityledger.domain.Amount;
+import org.cityledger.domain.LedgerEvent;
+import org.cityledger.streams.TestEvents;
+import org.cityledger.streams.state.ProjectFact;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every record of a project is kept with what the ledger decided, in arrival order: what offices' verdicts and auditors' histories read. */
+class ProjectHistoryTest {
+
+    @TempDir
+    Path stateDir;
+
+    private final LedgerEvent e1 = TestEvents.signing("e1", "kunshan", "displays", "100.00", "CNY");
+
+    @Test
+    void shouldRecordACountedEventWithItsContributionAndArrival() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1.toBuilder().source("office:kunshan").build());
+
+            assertThat(ledger.facts("P-e1")).singleElement().satisfies(fact -> {
+                assertThat(fact.verdict()).isEqualTo(ProjectFact.Verdict.COUNTED);
+                assertThat(fact.eventId()).isEqualTo("e1");
+                assertThat(fact.offset()).isZero();
+                assertThat(fact.arrivedAt()).isEqualTo(LedgerDriver.NOW.toEpochMilli());
+                assertThat(fact.source()).isEqualTo("office:kunshan");
+                assertThat(fact.contribution().amount()).isEqualByComparingTo("100.00");
+                assertThat(fact.occurredAt()).isEqualTo(TestEvents.OCCURRED.toEpochMilli());
+            });
+        }
+    }
+
+    @Test
+    void shouldRecordARedeliveryAsADuplicateOfTheCountedOffset() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1);
+            ledger.publish(e1);
+
+            assertThat(ledger.facts("P-e1")).extracting(ProjectFact::verdict)
+                    .containsExactly(ProjectFact.Verdict.COUNTED, ProjectFact.Verdict.DUPLICATE);
+            assertThat(ledger.facts("P-e1").get(1).countedAt()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRecordARefusalWithTheDeadLettersReason() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1);
+            ledger.publish(e1.toBuilder().amount(Amount.of("999.00", "CNY")).build());
+
+            assertThat(ledger.facts("P-e1").get(1)).satisfies(fact -> {
+                assertThat(fact.verdict()).isEqualTo(ProjectFact.Verdict.REFUSED);
+                assertThat(fact.reason()).isEqualTo(DeadLetters.CONFLICTING_DUPLICATE);
+            });
+        }
+    }
+
+    @Test
+    void shouldRecordACorrectionAsCountedAndNameTheEventItReplaced() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1);
+            ledger.publish(e1.toBuilder().eventId("fix").amount(Amount.of("90.00", "CNY")).corrects("e1").build());
+
+            assertThat(ledger.facts("P-e1").get(1)).satisfies(fact -> {
+                assertThat(fact.verdict()).isEqualTo(ProjectFact.Verdict.COUNTED);
+                assertThat(fact.corrects()).isEqualTo("e1");
+            });
+        }
+    }
+
+    @Test
+    void shouldRecordUnreadableBytesUnderTheirRecordKey() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publishRaw("P-junk", new byte[] {1, 2, 3});
+
+            assertThat(ledger.facts("P-junk")).singleElement().satisfies(fact -> {
+                assertThat(fact.verdict()).isEqualTo(ProjectFact.Verdict.REFUSED);
+                assertThat(fact.eventId()).isNull();
+                assertThat(fact.reason()).startsWith("unreadable:");
+            });
+        }
+    }
+
+    @Test
+    void shouldForgetFactsThatArrivedBeforeTheHorizon() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1);
+            // much later, a record arrives whose time puts e1's arrival past the ten-year horizon
+            ledger.publishArrivingAt(TestEvents.signing("late", "kunshan", "displays", "1.00", "CNY")
+                    .toBuilder().occurredAt(Instant.parse("2033-01-01T00:00:00Z")).build(), Instant.parse("2033-01-01T00:00:00Z"));
+            ledger.advanceWallClock(java.time.Duration.ofDays(4000));
+
+            assertThat(ledger.facts("P-e1")).isEmpty();
+        }
+    }
+}
