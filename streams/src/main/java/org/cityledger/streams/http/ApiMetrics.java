@@ -84,6 +84,8 @@ public final class ApiMetrics implements AutoCloseable {
 
     static final String REQUESTS_METRIC = "ledger_http_requests";
     static final String QUERIES_METRIC = "ledger_queries";
+    static final String INGEST_EVENTS_METRIC = "ledger_ingest_events";
+    static final String INGEST_REQUESTS_METRIC = "ledger_ingest_requests";
     static final String DEAD_LETTERS_METRIC = "ledger_dead_letters";
     static final String CONSUMER_LAG_METRIC = "ledger_consumer_lag";
     /** The endpoint label of requests no route matched: their raw paths would be unbounded label values. */
@@ -106,6 +108,8 @@ public final class ApiMetrics implements AutoCloseable {
     private final Supplier<ScheduledExecutorService> refresherFactory;
     private final Map<String, Counter> queries;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> ingestCounters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Timer> ingestTimers = new ConcurrentHashMap<>();
     private final MultiGauge consumerLag = MultiGauge.builder(CONSUMER_LAG_METRIC)
             .description("Offsets each assigned partition's consumer lags behind the log end")
             .register(registry);
@@ -166,6 +170,33 @@ public final class ApiMetrics implements AutoCloseable {
                         // bounds the buckets to the latencies this API can have: a cache hit to a slow fan-out
                         .minimumExpectedValue(Duration.ofMillis(1))
                         .maximumExpectedValue(Duration.ofSeconds(30))
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Counts events an office published over HTTP, by what became of them: {@code refused} (the
+     * request was refused whole), or the verdict ({@code counted}, {@code corrected}, {@code duplicate},
+     * {@code rejected}, {@code pending}, ...). Labels: {@code office} (a district code, so bounded) and {@code outcome}.
+     */
+    public void recordIngest(final String office, final String outcome, final int events) {
+        ingestCounters.computeIfAbsent(office + " " + outcome, k -> Counter.builder(INGEST_EVENTS_METRIC)
+                        .description("Events published by district offices over HTTP, by office and by what became of them")
+                        .tag("office", office)
+                        .tag("outcome", outcome)
+                        .register(registry))
+                .increment(events);
+    }
+
+    /** Times one accepted publication from its arrival to its answer, by office and by whether it waited for verdicts. */
+    public void recordIngestLatency(final String office, final boolean waited, final long nanos) {
+        ingestTimers.computeIfAbsent(office + " " + waited, k -> Timer.builder(INGEST_REQUESTS_METRIC)
+                        .description("Accepted publications by district offices, from arrival to answer")
+                        .tag("office", office)
+                        .tag("waited", Boolean.toString(waited))
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(60))
                         .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }

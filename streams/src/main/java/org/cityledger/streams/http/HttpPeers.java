@@ -90,6 +90,12 @@ public final class HttpPeers implements Peers, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<java.util.List<org.cityledger.streams.state.ProjectFact>> facts(final HostInfo host,
+            final String project, final int partition) {
+        return CompletableFuture.failedFuture(new QueryUnavailableException("facts from peers: not yet"));
+    }
+
+    @Override
     public CompletableFuture<java.util.List<org.cityledger.streams.query.Verdict>> verdicts(final HostInfo host,
             final java.util.List<org.cityledger.streams.query.VerdictRequest> records, final Duration wait) {
         return CompletableFuture.failedFuture(new QueryUnavailableException("verdicts from peers: not yet"));

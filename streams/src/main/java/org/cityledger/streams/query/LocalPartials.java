@@ -213,6 +213,29 @@ public final class LocalPartials implements Peers {
         }
     }
 
+    /**
+     * Every committed record of {@code project} in its partition {@code partition}, in arrival order,
+     * with what the ledger decided: the facts a commit has not included yet are left out.
+     */
+    public List<ProjectFact> facts(final String project, final int partition) {
+        final PartitionTotals committed = resultOf(query(StateQueryRequest.inStore(LedgerTopology.TOTALS_STORE)
+                .withQuery(new CommittedThroughQuery(-1)).withPartitions(Set.of(partition)).requireActive()), partition).join();
+        final StateQueryResult<KeyValueIterator<Bytes, byte[]>> range = query(StateQueryRequest
+                .inStore(LedgerTopology.PROJECT_HISTORY_STORE)
+                .withQuery(RangeQuery.<Bytes, byte[]>withRange(ProjectHistoryIndex.firstOf(project), ProjectHistoryIndex.lastOf(project)))
+                .withPartitions(Set.of(partition)).requireActive());
+        final List<ProjectFact> facts = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = resultOf(range, partition)) {
+            while (all.hasNext()) {
+                final ProjectFact fact = ProjectFact.fromBytes(all.next().value);
+                if (fact.offset() <= committed.committedOffset()) {
+                    facts.add(fact);
+                }
+            }
+        }
+        return facts;
+    }
+
     /** The counted event from this instance's active copy of {@code partition}'s event index. */
     public Optional<IndexedEvent> event(final String eventId, final int partition) {
         final StateQueryResult<byte[]> result;
@@ -246,6 +269,15 @@ public final class LocalPartials implements Peers {
                                                            final int partition) {
         try {
             return CompletableFuture.completedFuture(event(eventId, partition));
+        } catch (final QueryUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<ProjectFact>> facts(final HostInfo host, final String project, final int partition) {
+        try {
+            return CompletableFuture.completedFuture(facts(project, partition));
         } catch (final QueryUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.streams.state.IndexedEvent;
+import org.cityledger.streams.state.ProjectFact;
 
 /**
  * The other ledger instances, as the router sees them. The HTTP layer implements it; the router
@@ -24,6 +25,9 @@ public interface Peers {
 
     /** Asks {@code host}, which owns the project's {@code partition}, for one counted event (empty if unknown). */
     CompletableFuture<Optional<IndexedEvent>> event(HostInfo host, String projectId, String eventId, int partition);
+
+    /** Asks {@code host}, which owns the project's {@code partition}, for the project's committed facts in arrival order. */
+    CompletableFuture<List<ProjectFact>> facts(HostInfo host, String project, int partition);
 
     /**
      * Asks {@code host}, which runs the records' partitions, for its verdicts on them, waiting at

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.streams.state.IndexedEvent;
+import org.cityledger.streams.state.ProjectFact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,6 +127,17 @@ public final class Router {
                 asked.event(owner.host(), projectId, eventId, owner.partition()), owner.host());
         return new Answer<>(remote.orElseThrow(() -> new QueryUnavailableException("instance "
                 + hostId(owner.host()) + " owning project " + projectId + " did not answer")), Provenance.of(hostId(owner.host())));
+    }
+
+    /** Every committed record of a project with the ledger's verdict, in arrival order, from the instance owning it. */
+    public Answer<List<ProjectFact>> facts(final String projectId) {
+        final Cluster.Owner owner = cluster.ownerOf(projectId).orElseThrow(() ->
+                new QueryUnavailableException("project " + projectId + " has no active owner right now (rebalancing)"));
+        routes.accept(owner.host().equals(self) ? Route.LOCAL : Route.FORWARDED);
+        final Peers asked = owner.host().equals(self) ? local : peers;
+        final Optional<List<ProjectFact>> facts = await(asked.facts(owner.host(), projectId, owner.partition()), owner.host());
+        return new Answer<>(facts.orElseThrow(() -> new QueryUnavailableException("instance " + hostId(owner.host())
+                + " owning project " + projectId + " did not answer")), Provenance.of(hostId(owner.host())));
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.domain.EventKind;
 import org.cityledger.streams.state.IndexedEvent;
+import org.cityledger.streams.state.ProjectFact;
 import org.cityledger.streams.totals.Contribution;
 import org.cityledger.streams.totals.KindTotals;
 import org.cityledger.streams.totals.MutableTotals;
@@ -122,6 +123,11 @@ class RouterTest {
                                                                final int partition) {
             lookedUp.add(new LookedUp(host, projectId, eventId, partition));
             return respond(host, () -> Optional.ofNullable(events.get(eventId)));
+        }
+
+        @Override
+        public CompletableFuture<List<ProjectFact>> facts(final HostInfo host, final String project, final int partition) {
+            return respond(host, List::of);
         }
 
         @Override
