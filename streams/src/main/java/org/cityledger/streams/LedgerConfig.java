@@ -131,6 +131,8 @@ public record LedgerConfig(
     }
 
     /** Kafka Streams properties of this node. */
+    // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG is deprecated only because Kafka 5.0 makes it the default
+    @SuppressWarnings("deprecation")
     public Properties streamsProperties() {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
