@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.producers.DemoDataSet;
 import org.cityledger.producers.LedgerPublisher;
@@ -22,14 +23,14 @@ final class DemoCommand extends RunCommand {
     @Override
     void afterStart(final LedgerRuntime runtime) throws Exception {
         final List<LedgerEvent> events = DemoDataSet.events();
-        System.out.printf("Publishing the conference data set: %d events%n", events.size());
+        System.out.printf(Locale.ROOT, "Publishing the conference data set: %d events%n", events.size());
         final long started = System.nanoTime();
         final PublishResult result;
         try (LedgerPublisher publisher = new LedgerPublisher(runtime.bootstrapServers())) {
             result = publisher.publishAll(events, (done, total) -> Progress.print("published", done, total));
         }
         awaitCounted(runtime, result.published());
-        System.out.printf("All %d demo events counted %d ms after publishing began.%n", result.published(),
+        System.out.printf(Locale.ROOT, "All %d demo events counted %d ms after publishing began.%n", result.published(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
         System.out.println(fetch(runtime.apiUrl() + "/api/totals/summary"));
     }

@@ -1,6 +1,7 @@
 package org.cityledger.app;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.cityledger.producers.FilePublisher;
 import org.cityledger.producers.FileReport;
@@ -45,11 +46,11 @@ final class PublishCommand implements Callable<Integer> {
 
     private static int report(final FileReport report) {
         if (report.isClean()) {
-            System.out.printf("%s: %d events in %d lines, %d published%n", report.file(), report.events(),
+            System.out.printf(Locale.ROOT, "%s: %d events in %d lines, %d published%n", report.file(), report.events(),
                     report.linesRead(), report.published());
             return 0;
         }
-        System.err.printf("%s: %d invalid lines, nothing published:%n", report.file(), report.errors().size());
+        System.err.printf(Locale.ROOT, "%s: %d invalid lines, nothing published:%n", report.file(), report.errors().size());
         report.errors().forEach(error -> System.err.println("  " + error));
         return 1;
     }

@@ -1,5 +1,6 @@
 package org.cityledger.app;
 
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ class RunCommand implements Callable<Integer> {
         }, "ledger-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         afterStart(runtime);
-        System.out.printf("%nLedger is up: %s/api/totals/summary   (Kafka at %s; Ctrl-C to stop)%n%n",
+        System.out.printf(Locale.ROOT, "%nLedger is up: %s/api/totals/summary   (Kafka at %s; Ctrl-C to stop)%n%n",
                 runtime.apiUrl(), runtime.bootstrapServers());
         final Throwable failure = runtime.node().awaitFailure();
         // only a failed node gets here; Ctrl-C exits through the shutdown hook

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -169,11 +168,9 @@ class DemoEndToEndIT {
         for (final String kind : new String[] {"signing", "groundbreaking", "funding"}) {
             final JsonNode node = totals.path(kind);
             flat.merge(kind + ".count", new BigDecimal(node.path("count").asText()), BigDecimal::add);
-            final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                final Map.Entry<String, JsonNode> field = fields.next();
+            for (final Map.Entry<String, JsonNode> field : node.properties()) {
                 if (field.getValue().isObject()) {
-                    field.getValue().fields().forEachRemaining(currency -> flat.merge(
+                    field.getValue().properties().forEach(currency -> flat.merge(
                             kind + "." + field.getKey() + "." + currency.getKey(),
                             new BigDecimal(currency.getValue().asText()), BigDecimal::add));
                 }

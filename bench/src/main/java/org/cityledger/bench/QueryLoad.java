@@ -72,6 +72,8 @@ final class QueryLoad {
     private QueryLoad() {
     }
 
+    // a client closes its connection after a failed request on purpose: the next get() opens a fresh one
+    @SuppressWarnings("try")
     static Result run(final QueryCase queryCase, final int clients, final Duration warmUp, final Duration measured) {
         final List<String> requests = queryCase.paths();
         final long start = System.nanoTime();

@@ -360,6 +360,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         settings.put("transaction.state.log.replication.factor", "1");
         settings.put("transaction.state.log.min.isr", "1");
         settings.put("transaction.state.log.num.partitions", "5");
+        // A transactional producer's first produce after a commit asks the coordinator to add the partition, which
+        // is refused while the last commit's markers are still being written; the broker retries that itself for
+        // only 100 ms by default, and the first markers it ever writes take longer (it opens its own connection
+        // first), so each Streams producer's second transaction got CONCURRENT_TRANSACTIONS back and logged a WARN.
+        settings.put("add.partitions.to.txn.retry.backoff.max.ms", "1000");
         settings.put("share.coordinator.state.topic.replication.factor", "1");
         settings.put("share.coordinator.state.topic.min.isr", "1");
         settings.put("group.initial.rebalance.delay.ms", "0");

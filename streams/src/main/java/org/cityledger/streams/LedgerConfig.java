@@ -148,6 +148,8 @@ public record LedgerConfig(
     }
 
     /** Kafka Streams properties of this node. */
+    // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG is deprecated only because Kafka 5.0 makes it the default
+    @SuppressWarnings("deprecation")
     public Properties streamsProperties() {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -162,6 +164,9 @@ public record LedgerConfig(
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost + ":" + httpPort);
         // the ledger has no global stores; opting in now silences Kafka's deprecation warning at start
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // each stream thread's partition assignor builds its own StreamsConfig from the main consumer's settings,
+        // which Streams strips of its own keys: without this copy that one finds the default and warns per thread
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // each task reads one partition, so there is nothing to wait for before processing; -1 also
         // skips Kafka's per-loop idling bookkeeping, which was ~10% of the stream thread
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -32,6 +33,18 @@ class LedgerConfigTest {
     void shouldNotIdleTasksThatReadOnePartitionEach() {
         assertThat(defaults.streamsProperties().get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
                 .isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // the switch is deprecated only because Kafka 5.0 turns it on for good
+    void shouldEnableTheGlobalProcessingHandlerAlsoWhereEachStreamThreadRereadsTheConfig() {
+        final StreamsConfig streams = new StreamsConfig(defaults.streamsProperties());
+        // what each stream thread's partition assignor parses (AssignorConfiguration): the main consumer's settings
+        final Map<String, Object> mainConsumer = streams.getMainConsumerConfigs(LedgerConfig.DEFAULT_APPLICATION_ID, "client", 1);
+
+        assertThat(streams.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+        assertThat(new StreamsConfig(mainConsumer).getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG))
+                .isTrue();
     }
 
     @Test

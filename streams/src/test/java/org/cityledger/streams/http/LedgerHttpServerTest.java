@@ -2,6 +2,7 @@ package org.cityledger.streams.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -50,6 +51,7 @@ class LedgerHttpServerTest {
     private static final Instant NOW = Instant.parse("2022-03-01T00:00:00Z");
     private static final Duration HORIZON = Duration.ofDays(3650);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() { };
 
     private final HttpClient client = HttpClient.newHttpClient();
     /** What the fake source was asked. */
@@ -159,7 +161,7 @@ class LedgerHttpServerTest {
     void shouldNeverWriteAmountsAsJsonNumbers() throws Exception {
         final JsonNode body = json(get("/api/totals/summary"));
         for (final String kind : List.of("signing", "groundbreaking", "funding")) {
-            body.get(kind).fields().forEachRemaining(figure -> {
+            body.get(kind).properties().forEach(figure -> {
                 if (!figure.getKey().equals("count")) {
                     figure.getValue().elements().forEachRemaining(amount -> assertThat(amount.isTextual())
                             .as("%s.%s is a string", kind, figure.getKey()).isTrue());
@@ -251,7 +253,7 @@ class LedgerHttpServerTest {
         final HttpResponse<String> response = get("/api/totals/districts/atlantis");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(JSON.readValue(response.body(), Map.class))
+        assertThat(JSON.readValue(response.body(), JSON_OBJECT))
                 .isEqualTo(Map.of("error", "unknown district 'atlantis'", "field", "district", "code", "atlantis"));
     }
 
@@ -284,7 +286,7 @@ class LedgerHttpServerTest {
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-        assertThat(JSON.readValue(response.body(), Map.class)).isEqualTo(Map.of("error", "no such resource: /api/nothing-here"));
+        assertThat(JSON.readValue(response.body(), JSON_OBJECT)).isEqualTo(Map.of("error", "no such resource: /api/nothing-here"));
     }
 
     @Test
@@ -293,7 +295,7 @@ class LedgerHttpServerTest {
                 .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(JSON.readValue(response.body(), Map.class)).isEqualTo(Map.of("error", "no such resource: /api/nothing-here"));
+        assertThat(JSON.readValue(response.body(), JSON_OBJECT)).isEqualTo(Map.of("error", "no such resource: /api/nothing-here"));
     }
 
     @Test
