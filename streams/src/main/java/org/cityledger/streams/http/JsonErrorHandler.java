@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -24,12 +23,6 @@ final class JsonErrorHandler extends ErrorHandler {
                                     final Throwable cause, final Callback callback) throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
         response.write(true, ByteBuffer.wrap(json(code, message)), callback);
-    }
-
-    @Override
-    public ByteBuffer badMessageError(final int status, final String reason, final HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
-        return ByteBuffer.wrap(json(status, reason));
     }
 
     static byte[] json(final int code, final String message) {

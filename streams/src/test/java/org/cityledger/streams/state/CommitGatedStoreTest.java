@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.Test;
  * gate's producer drive it, and each way the order could go wrong refused loudly.
  */
 class CommitGatedStoreTest {
+
+    /** The group metadata a stream thread's consumer would give; its constructors are deprecated, a mock consumer makes one. */
+    private static final ConsumerGroupMetadata GROUP = new MockConsumer<byte[], byte[]>("earliest").groupMetadata();
 
     private final CommitGate gate = new CommitGate();
     private final Recorder participant = new Recorder();
@@ -124,7 +128,7 @@ class CommitGatedStoreTest {
         final Producer<byte[], byte[]> producer = producer();
         store.beginRecord(7);
         store.flushCache();
-        producer.sendOffsetsToTransaction(Map.of(), new ConsumerGroupMetadata("ledger"));
+        producer.sendOffsetsToTransaction(Map.of(), GROUP);
 
         assertThat(participant.visible).isEqualTo(-1);
         producer.commitTransaction();
@@ -150,7 +154,7 @@ class CommitGatedStoreTest {
         final Producer<byte[], byte[]> producer = producer();
         store.beginRecord(7);
 
-        assertThatThrownBy(() -> producer.sendOffsetsToTransaction(Map.of(), new ConsumerGroupMetadata("ledger")))
+        assertThatThrownBy(() -> producer.sendOffsetsToTransaction(Map.of(), GROUP))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("records through offset 7 were not staged");
         assertThat(participant.visible).isEqualTo(-1);
