@@ -21,6 +21,8 @@ public final class EventRules {
 
     /** Default horizon: how old an event may be when it reaches the ledger. */
     public static final Duration DEFAULT_HORIZON = Duration.ofDays(3650);
+    /** The events' Avro schema keeps decimal(24, 4): 20 digits before the point. */
+    public static final int MAX_INTEGER_DIGITS = 20;
     /** Default tolerance for office clocks that run ahead. */
     public static final Duration DEFAULT_FUTURE_SKEW = Duration.ofMinutes(5);
 
@@ -149,6 +151,10 @@ public final class EventRules {
         }
         if (value.stripTrailingZeros().scale() > 2) {
             violations.add(new Violation(field + ".value", "has more than two decimal places"));
+        }
+        if (value.precision() - value.scale() > MAX_INTEGER_DIGITS) {
+            violations.add(new Violation(field + ".value", "has more than " + MAX_INTEGER_DIGITS
+                    + " digits before the decimal point, more than the ledger's events can hold"));
         }
     }
 

@@ -301,4 +301,16 @@ class EventRulesTest {
                 new Violation("amount.value", "must not be negative"),
                 new Violation("amount.value", "has more than two decimal places"));
     }
+
+    @Test
+    void shouldRefuseAnAmountWithMoreIntegerDigitsThanTheSchemaHolds() {
+        assertThat(rules.check(signing().amount(Amount.of("123456789012345678901.00", "CNY")).build(), NOW))
+                .containsExactly(new Violation("amount.value",
+                        "has more than 20 digits before the decimal point, more than the ledger's events can hold"));
+    }
+
+    @Test
+    void shouldAcceptTheLargestAmountTheSchemaHolds() {
+        assertThat(rules.check(signing().amount(Amount.of("99999999999999999999.99", "CNY")).build(), NOW)).isEmpty();
+    }
 }

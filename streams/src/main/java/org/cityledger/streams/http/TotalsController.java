@@ -80,11 +80,11 @@ final class TotalsController {
     }
 
     void districtCodes(final Context ctx) {
-        ctx.json(codes(Reference.DISTRICTS));
+        ctx.json(codes(Reference.DISTRICTS, Reference.DISTRICT_SCHEME));
     }
 
     void sectorCodes(final Context ctx) {
-        ctx.json(codes(Reference.SECTORS));
+        ctx.json(codes(Reference.SECTORS, Reference.SECTOR_SCHEME));
     }
 
     private static void single(final Context ctx, final Answer<Slice> answer, final Ask ask) {
@@ -180,17 +180,19 @@ final class TotalsController {
         }
     }
 
-    private static List<Map<String, String>> codes(final List<Reference.Code> codes) {
+    private static List<Map<String, String>> codes(final List<Reference.Code> codes, final String scheme) {
         return codes.stream()
-                .map(TotalsController::code)
+                .map(code -> code(code, scheme))
                 .toList();
     }
 
-    private static Map<String, String> code(final Reference.Code code) {
+    private static Map<String, String> code(final Reference.Code code, final String scheme) {
         final Map<String, String> json = new LinkedHashMap<>();
         json.put("code", code.code());
         json.put("nameZh", code.nameZh());
         json.put("nameEn", code.nameEn());
+        json.put("nationalCode", code.nationalCode());
+        json.put("nationalScheme", scheme);
         return json;
     }
 }

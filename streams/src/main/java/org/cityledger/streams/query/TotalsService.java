@@ -50,7 +50,9 @@ public final class TotalsService {
         });
     }
 
-    public Answer<Slice> district(final String district, final Ask ask) {
+    /** A district by its code or its national code (GB/T 2260, e.g. 320583 for Kunshan). */
+    public Answer<Slice> district(final String asked, final Ask ask) {
+        final String district = Reference.districtCode(asked);
         requireDistrict(district);
         return one(TotalsKey.district(district), ask).map(totals -> new Slice(district, null, totals));
     }
@@ -65,12 +67,16 @@ public final class TotalsService {
         });
     }
 
-    public Answer<Slice> sector(final String sector, final Ask ask) {
+    /** A sector by its code or its national code (GB/T 4754-2017 class, e.g. 3973 for semiconductors). */
+    public Answer<Slice> sector(final String asked, final Ask ask) {
+        final String sector = Reference.sectorCode(asked);
         requireSector(sector);
         return one(TotalsKey.sector(sector), ask).map(totals -> new Slice(null, sector, totals));
     }
 
-    public Answer<Slice> cell(final String district, final String sector, final Ask ask) {
+    public Answer<Slice> cell(final String askedDistrict, final String askedSector, final Ask ask) {
+        final String district = Reference.districtCode(askedDistrict);
+        final String sector = Reference.sectorCode(askedSector);
         requireDistrict(district);
         requireSector(sector);
         return one(TotalsKey.cell(district, sector), ask).map(totals -> new Slice(district, sector, totals));

@@ -594,10 +594,11 @@ class LedgerHttpServerTest {
         assertThat(response.statusCode()).isEqualTo(200);
         final JsonNode body = json(response);
         assertThat(body).hasSize(10);
-        body.forEach(code -> assertThat(fieldNames(code)).containsExactly("code", "nameZh", "nameEn"));
+        body.forEach(code -> assertThat(fieldNames(code)).containsExactly("code", "nameZh", "nameEn", "nationalCode", "nationalScheme"));
         assertThat(body.get(3).get("code").asText()).isEqualTo("kunshan");
         assertThat(body.get(3).get("nameZh").asText()).isEqualTo("昆山市");
         assertThat(body.get(3).get("nameEn").asText()).isEqualTo("Kunshan");
+        assertThat(body.get(3).get("nationalCode").asText()).isEqualTo("320583");
     }
 
     @Test
