@@ -34,22 +34,33 @@ import picocli.CommandLine.Spec;
 
 /** Publishes a district office's file of events: JSON lines or CSV, to Kafka or through a ledger's API. */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Publish events from a file: JSON lines (one event per line) or CSV (a header row naming",
-            "the fields: eventId,type,occurredAt,district,sector,project.id,project.name,project.company,",
-            "project.category,amount.value,amount.currency,plannedWithinYear.value,plannedWithinYear.currency,",
-            "program,matching.value,matching.currency,corrects; an empty cell is an absent field).",
+        description = {
+            "Publish events from a file: JSON lines (one event per line) or CSV, a",
+            "header row naming the fields, nested ones dotted:",
+            "  eventId,type,occurredAt,district,sector,project.id,project.name,",
+            "  project.company,project.category,amount.value,amount.currency,",
+            "  plannedWithinYear.value,plannedWithinYear.currency,program,",
+            "  matching.value,matching.currency,corrects",
+            "(an empty cell is an absent field; a spreadsheet's UTF-8 export as it is).",
             "",
-            "The whole file is checked first: if any line is invalid, every bad line is reported with its",
-            "number and nothing is published (or, with --skip-invalid, the good lines are published and the",
-            "bad ones written to a rejects file). Then the events go straight to Kafka (--bootstrap-servers,",
-            "for the city's operators) or through a running ledger's HTTP API as an office (--api and a token).",
-            "The report counts what the ledger made of them: new, corrections, duplicates, rejected, pending.",
+            "The whole file is checked first: if any line is invalid, every bad line",
+            "is reported with its number and nothing is published (with --skip-invalid",
+            "the good lines are published and the bad ones written to a rejects file).",
+            "The events go straight to Kafka (--bootstrap-servers, for the city's",
+            "operators) or through a running ledger's HTTP API as an office (--api and",
+            "a token). The report counts what the ledger made of them: new, corrections,",
+            "duplicates, rejected, pending.",
             "",
-            "Re-running an interrupted or failed publish is safe: the ledger counts each event id once, and",
-            "the events that went in the first time are reported as duplicates, never counted twice."},
-        footer = {"", "Exit codes: 0 every event judged and none rejected; 1 invalid lines or events the ledger",
-            "rejected; 2 bad usage, no access or the ledger/broker unreachable; 3 published, but some verdicts",
-            "are still pending or could not be asked for (re-run later to see them as duplicates).",
+            "Re-running an interrupted or failed publish is safe: the ledger counts",
+            "each event id once, and what went in the first time is reported as",
+            "duplicates, never counted twice.",
+            ""},
+        footer = {"", "Exit codes:",
+            "  0  every event judged, none rejected",
+            "  1  invalid lines, or events the ledger rejected",
+            "  2  bad usage, no access, or the ledger or broker unreachable",
+            "  3  published, but some verdicts still pending or not to be had",
+            "     (re-run later: what was counted shows as duplicates)",
             "", "Examples:",
             "  ledger publish --check kunshan.csv",
             "  ledger publish --api https://ledger.example --token-file ~/.ledger-token kunshan.csv",
@@ -83,8 +94,8 @@ final class PublishCommand implements Callable<Integer> {
     boolean checkOnly;
 
     @Option(names = "--skip-invalid", paramLabel = "REJECTS_FILE",
-            description = {"Publish the good lines and write each bad one to REJECTS_FILE, in the input's format",
-                "with its line number and reasons (CSV: the original columns plus line and reasons)."})
+            description = "Publish the good lines and write each bad one to REJECTS_FILE, in the input's format"
+                    + " with its line number and reasons (CSV: the original columns plus line and reasons).")
     Path rejectsFile;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",

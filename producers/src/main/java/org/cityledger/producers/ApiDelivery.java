@@ -195,6 +195,7 @@ public final class ApiDelivery implements EventDelivery {
 
     @Override
     public void close() {
+        poller.stop();
         senders.shutdownNow();
         try {
             senders.awaitTermination(5, TimeUnit.SECONDS);

@@ -54,11 +54,23 @@ public final class KafkaDelivery implements EventDelivery {
             return;
         }
         for (final FileRecord record : batch) {
-            publisher.publish(record.event()).whenComplete((metadata, failure) -> {
-                if (failure == null) {
-                    acknowledged(record, metadata);
-                }
-            });
+            if (tally.failed()) {
+                // with the broker gone every further send would wait out its own metadata timeout
+                return;
+            }
+            try {
+                publisher.publish(record.event()).whenComplete((metadata, failure) -> {
+                    if (failure == null) {
+                        acknowledged(record, metadata);
+                    } else {
+                        tally.fail(new DeliveryReport.Failure(DeliveryReport.Failure.Kind.UNREACHABLE, "the event on line "
+                                + record.line() + " was not published to " + bootstrapServers + ": " + failure));
+                    }
+                });
+            } catch (final IngestException e) {
+                // the publisher's clock moved on since the file was checked (an event at the edge of the horizon)
+                tally.refusedByLedger(record, e.violations());
+            }
         }
     }
 
@@ -94,6 +106,7 @@ public final class KafkaDelivery implements EventDelivery {
 
     @Override
     public void close() {
-        // the publisher belongs to the caller, who may send more through it
+        // the publisher belongs to the caller, who may send more through it; the poller is ours
+        poller.stop();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,7 +117,8 @@ public final class LedgerApiClient implements AutoCloseable {
             try {
                 response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (final IOException e) {
-                lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                lastProblem = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage()
+                        : e instanceof ConnectException ? " (nothing listening there?)" : "");
                 if (attempt < attempts) {
                     pause.pause(backoff(attempt));
                 }

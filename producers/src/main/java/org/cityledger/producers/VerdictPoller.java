@@ -73,6 +73,11 @@ final class VerdictPoller {
         worker.join();
     }
 
+    /** Stops asking at once, whatever is left; for a publication abandoned before {@link #finish}. */
+    void stop() {
+        worker.interrupt();
+    }
+
     private void run() {
         try {
             while (true) {

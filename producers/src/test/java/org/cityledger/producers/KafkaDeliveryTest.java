@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.cityledger.domain.Amount;
@@ -75,6 +76,18 @@ class KafkaDeliveryTest {
         assertThat(report.delivery().unknown()).isEqualTo(2);
         assertThat(report.delivery().unknownReason()).contains("could not reach the ledger at http://127.0.0.1:" + closedPort);
         assertThat(report.delivery().failure()).isNull();
+    }
+
+    @Test
+    void shouldStopSendingAndSayWhyWhenTheBrokerFails() throws IOException {
+        producer.sendException = new KafkaException("metadata not available");
+
+        final FileReport report = publish(new LedgerApiClient(ledger.uri(), null, 1, duration -> { }));
+
+        assertThat(report.delivery().failure().kind()).isEqualTo(DeliveryReport.Failure.Kind.UNREACHABLE);
+        assertThat(report.delivery().failure().message())
+                .contains("line 1", "not published to localhost:9092", "metadata not available");
+        assertThat(report.published()).isZero();
     }
 
     private FileReport publish(final LedgerApiClient verdicts) throws IOException {
