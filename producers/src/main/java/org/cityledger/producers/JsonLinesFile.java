@@ -83,10 +83,8 @@ final class JsonLinesFile implements EventFile {
         }
         // Windows editors start UTF-8 files with a byte order mark, which is not part of the first event;
         // a CR before the line feed is Windows' line end, not part of the event either
-        String text = number == 1 && decoded.startsWith(BYTE_ORDER_MARK) ? decoded.substring(1) : decoded;
-        if (text.endsWith("\r")) {
-            text = text.substring(0, text.length() - 1);
-        }
+        final String withoutMark = number == 1 && decoded.startsWith(BYTE_ORDER_MARK) ? decoded.substring(1) : decoded;
+        final String text = withoutMark.endsWith("\r") ? withoutMark.substring(0, withoutMark.length() - 1) : withoutMark;
         if (text.isBlank() || text.strip().startsWith("#")) {
             return null;
         }

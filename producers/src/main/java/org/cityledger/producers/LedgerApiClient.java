@@ -168,16 +168,14 @@ public final class LedgerApiClient implements AutoCloseable {
         }
         final List<EventVerdict> verdicts = new ArrayList<>(events.size());
         for (final JsonNode event : events) {
-            final Verdict verdict;
-            try {
-                verdict = Verdict.fromWire(event.path("verdict").asText(""));
-            } catch (final IllegalArgumentException e) {
-                return new Answer.Failed(status, DeliveryReport.Failure.Kind.PROTOCOL, "the ledger at " + api
-                        + " gave " + e.getMessage() + " for " + event.path("eventId").asText("an event"));
-            }
+            final String word = event.path("verdict").asText("");
+            final Verdict verdict = Verdict.fromWire(word);
+            // a verdict this publisher does not know yet is not worth stopping a publication for
+            final String reason = verdict != null ? textOrNull(event, "reason")
+                    : "the ledger answered verdict '" + word + "', which this publisher does not know";
             verdicts.add(new EventVerdict(event.path("index").asInt(-1), textOrNull(event, "eventId"),
                     textOrNull(event, "project"), event.path("partition").asInt(-1), event.path("offset").asLong(-1),
-                    verdict, textOrNull(event, "corrects"), textOrNull(event, "reason")));
+                    verdict == null ? Verdict.UNKNOWN : verdict, textOrNull(event, "corrects"), reason));
         }
         return new Answer.Accepted(status, verdicts);
     }

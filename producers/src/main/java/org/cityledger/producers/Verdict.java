@@ -13,22 +13,25 @@ public enum Verdict {
     /** Not counted, for the reason the ledger gave (e.g. a conflicting duplicate). */
     REJECTED,
     /** Not judged within the wait; ask again. */
-    PENDING;
+    PENDING,
+    /**
+     * The ledger has no record of the event where it was asked about (or answered a word this
+     * publisher does not know): its fate cannot be told from here.
+     */
+    UNKNOWN;
 
     /** The API's word for it, e.g. {@code counted}. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * @throws IllegalArgumentException for a word the API does not use
-     */
+    /** The verdict the API's word names, or null for a word this publisher does not know. */
     public static Verdict fromWire(final String word) {
         for (final Verdict verdict : values()) {
             if (verdict.wireName().equals(word)) {
                 return verdict;
             }
         }
-        throw new IllegalArgumentException("unknown verdict '" + word + "'");
+        return null;
     }
 }

@@ -53,6 +53,8 @@ final class VerdictTally {
             case DUPLICATE -> duplicates++;
             case REJECTED -> rejected.add(new DeliveryReport.Rejection(line, verdict.eventId(),
                     verdict.reason() == null ? "no reason given" : verdict.reason()));
+            case UNKNOWN -> unknown(1, verdict.reason() != null ? verdict.reason()
+                    : "the ledger has no record of some events at the partition and offset they were published to");
             case PENDING -> throw new IllegalArgumentException("pending is no verdict");
         }
     }

@@ -136,6 +136,16 @@ class ApiDeliveryTest {
     }
 
     @Test
+    void shouldCountAnEventTheLedgerHasNoRecordOfAsUnknown() throws IOException {
+        ledger.onEvents(request -> answerAll(request, "unknown"));
+
+        final DeliveryReport report = publish(write(2), 500).delivery();
+
+        assertThat(report.unknown()).isEqualTo(2);
+        assertThat(report.failure()).isNull();
+    }
+
+    @Test
     void shouldReportLinesTheLedgerRefusedByTheirLineInTheFile() throws IOException {
         ledger.onEvents(request -> FakeLedger.Response.json(422, "{\"error\":\"1 event refused\",\"problems\":"
                 + "[{\"index\":1,\"eventId\":\"ks-2\",\"field\":\"amount.value\",\"reason\":\"must not be negative\"}]}"));
