@@ -2,8 +2,6 @@ package org.cityledger.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,17 +32,13 @@ class LedgerCommandTest {
     void shouldReportEveryBadLineOfAFileWithItsNumberAndPublishNothing() throws Exception {
         final Path file = dir.resolve("bad.jsonl");
         Files.writeString(file, "# a comment\n{\"eventId\":\"x\"}\n", StandardCharsets.UTF_8);
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream originalErr = System.err;
-        final int code;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Ledger.commandLine().execute("publish", "--check", file.toString());
-        } finally {
-            System.setErr(originalErr);
-        }
+        final StringWriter out = new StringWriter();
+        final CommandLine cli = Ledger.commandLine();
+        cli.setOut(new PrintWriter(out));
+
+        final int code = cli.execute("publish", "--check", file.toString());
 
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("nothing published", "line 2", "type");
+        assertThat(out.toString()).contains("nothing published", "line 2", "type");
     }
 }

@@ -3,8 +3,9 @@ package org.cityledger.producers;
 import org.cityledger.domain.LedgerEvent;
 
 /**
- * Where a checked batch of events goes: {@link LedgerPublisher} in production. An interface so that
- * what decides <em>whether</em> to publish (a file's checks) can be tested without a broker.
+ * Where a batch of events held in memory goes at once: {@link LedgerPublisher}, for the demo data
+ * set. A file goes through an {@link EventDelivery} instead, batch by batch and with the ledger's
+ * verdicts, since a file may be too long to hold.
  */
 @FunctionalInterface
 public interface EventSink {

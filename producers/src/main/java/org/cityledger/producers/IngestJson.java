@@ -102,6 +102,19 @@ public final class IngestJson {
         } catch (final JsonProcessingException e) {
             throw new IngestException(List.of(new Violation(ROOT, "is not valid JSON: " + describe(e))));
         }
+        return parse(root);
+    }
+
+    /**
+     * Reads one event from a tree already parsed: an element of a batch request body, or a CSV row
+     * turned into the ingest format's tree. Same checks and reasons as {@link #parse(String)}. A
+     * tree has already lost a key given twice, so the mapper that read it should enable
+     * {@code StreamReadFeature.STRICT_DUPLICATE_DETECTION}, as this class's own does.
+     *
+     * @param root null or a non-object is refused as {@code $: must be a JSON object}
+     * @throws IngestException listing every structural problem and broken rule, each as {@code field: reason}
+     */
+    public LedgerEvent parse(final JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new IngestException(List.of(new Violation(ROOT, "must be a JSON object")));
         }

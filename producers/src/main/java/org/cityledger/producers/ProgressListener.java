@@ -1,8 +1,10 @@
 package org.cityledger.producers;
 
 /**
- * Told how far a long publication has got, on the publishing thread. {@code done} counts events
- * handed to the producer; their acknowledgement is what the final flush waits for.
+ * Told how far a long publication has got. For {@link LedgerPublisher#publishAll} {@code done}
+ * counts events handed to the producer, on the publishing thread (the final flush waits for their
+ * acknowledgement); for a file's {@link EventDelivery} it counts events acknowledged, on whichever
+ * thread heard of them.
  */
 @FunctionalInterface
 public interface ProgressListener {

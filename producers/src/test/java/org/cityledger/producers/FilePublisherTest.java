@@ -2,6 +2,8 @@ package org.cityledger.producers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FilePublisherTest {
 
     private final IngestJson json = new IngestJson(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
-    private final RecordingSink sink = new RecordingSink();
-    private final FilePublisher files = new FilePublisher(json, sink);
+    private final RecordingDelivery sink = new RecordingDelivery();
+    private final FilePublisher files = new FilePublisher(json);
 
     @TempDir
     private Path dir;
@@ -35,9 +36,9 @@ class FilePublisherTest {
     void shouldPublishEveryEventOfAGoodFile() throws IOException {
         final Path file = write(line("e-1"), line("e-2"), line("e-3"));
 
-        final FileReport report = files.publish(file);
+        final FileReport report = publish(file);
 
-        assertThat(sink.published).extracting(LedgerEvent::eventId).containsExactly("e-1", "e-2", "e-3");
+        assertThat(sink.sent).extracting(LedgerEvent::eventId).containsExactly("e-1", "e-2", "e-3");
         assertThat(report.published()).isEqualTo(3);
     }
 
@@ -45,25 +46,27 @@ class FilePublisherTest {
     void shouldSkipBlankAndCommentLines() throws IOException {
         final Path file = write("# kunshan office, February 2022", line("e-1"), "", "   ", line("e-2"));
 
-        final FileReport report = files.publish(file);
+        final FileReport report = publish(file);
 
-        assertThat(report).isEqualTo(new FileReport(file, 5, 2, 2, List.of()));
+        assertThat(report.linesRead()).isEqualTo(5);
+        assertThat(report.events()).isEqualTo(2);
+        assertThat(report.published()).isEqualTo(2);
     }
 
     @Test
     void shouldPublishNothingWhenALineIsBad() throws IOException {
         final Path file = write(line("e-1"), line("e-2").replace("\"kunshan\"", "\"atlantis\""), line("e-3"));
 
-        files.publish(file);
+        publish(file);
 
-        assertThat(sink.published).isEmpty();
+        assertThat(sink.sent).isEmpty();
     }
 
     @Test
     void shouldReportEveryBadLineWithItsNumber() throws IOException {
         final Path file = write(line("e-1"), "{not json", line("e-3"), line("e-4").replace("\"kunshan\"", "\"atlantis\""));
 
-        final FileReport report = files.publish(file);
+        final FileReport report = publish(file);
 
         assertThat(report.errors()).extracting(FileReport.LineError::line).containsExactly(2, 4);
         assertThat(report.errors().get(1).violations())
@@ -95,9 +98,9 @@ class FilePublisherTest {
     void shouldReadChineseNamesInUtf8() throws IOException {
         final Path file = write(line("e-1").replace("Huaxin Display", "华信显示"));
 
-        files.publish(file);
+        publish(file);
 
-        assertThat(sink.published).singleElement().extracting(e -> e.project().company())
+        assertThat(sink.sent).singleElement().extracting(e -> e.project().company())
                 .isEqualTo("华信显示 Technology (Kunshan) Co., Ltd.");
     }
 
@@ -105,7 +108,7 @@ class FilePublisherTest {
     void shouldIgnoreAByteOrderMark() throws IOException {
         final Path file = write("\uFEFF" + line("e-1"));
 
-        assertThat(files.publish(file).published()).isEqualTo(1);
+        assertThat(publish(file).published()).isEqualTo(1);
     }
 
     @Test
@@ -113,7 +116,7 @@ class FilePublisherTest {
         final Path file = dir.resolve("crlf.jsonl");
         Files.writeString(file, line("e-1") + "\r\n" + line("e-2") + "\r\n", StandardCharsets.UTF_8);
 
-        assertThat(files.publish(file).published()).isEqualTo(2);
+        assertThat(publish(file).published()).isEqualTo(2);
     }
 
     @Test
@@ -121,7 +124,7 @@ class FilePublisherTest {
         final Path file = dir.resolve("no-final-newline.jsonl");
         Files.writeString(file, line("e-1") + "\n" + line("e-2"), StandardCharsets.UTF_8);
 
-        assertThat(files.publish(file).published()).isEqualTo(2);
+        assertThat(publish(file).published()).isEqualTo(2);
     }
 
     @Test
@@ -145,8 +148,10 @@ class FilePublisherTest {
 
         final FileReport report = files.check(file);
 
-        assertThat(sink.published).isEmpty();
-        assertThat(report).isEqualTo(new FileReport(file, 2, 2, 0, List.of()));
+        assertThat(sink.sent).isEmpty();
+        assertThat(report.events()).isEqualTo(2);
+        assertThat(report.isClean()).isTrue();
+        assertThat(report.delivery()).isNull();
     }
 
     @Test
@@ -154,9 +159,55 @@ class FilePublisherTest {
         final Path file = write(line("e-1"), line("e-2"));
         final List<Long> seen = new ArrayList<>();
 
-        files.publish(file, (done, total) -> seen.add(done));
+        files.publish(file, FileFormat.JSONL, sink, FilePublisher.Options.defaults(), (done, total) -> seen.add(done));
 
         assertThat(seen).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void shouldSendTheGoodLinesWhenSkippingInvalidOnes() throws IOException {
+        final Path file = write(line("e-1"), line("e-2").replace("\"kunshan\"", "\"atlantis\""), line("e-3"));
+
+        final FileReport report = files.publish(file, FileFormat.JSONL, sink,
+                new FilePublisher.Options(500, dir.resolve("rejects.jsonl")), ProgressListener.none());
+
+        assertThat(sink.sent).extracting(LedgerEvent::eventId).containsExactly("e-1", "e-3");
+        assertThat(report.errors()).extracting(FileReport.LineError::line).containsExactly(2);
+    }
+
+    @Test
+    void shouldWriteEachBadJsonLineToTheRejectsFileWithItsNumberAndReasons() throws IOException {
+        final String bad = line("e-2").replace("\"kunshan\"", "\"atlantis\"");
+        final Path file = write(line("e-1"), bad);
+        final Path rejects = dir.resolve("rejects.jsonl");
+
+        files.publish(file, FileFormat.JSONL, sink, new FilePublisher.Options(500, rejects), ProgressListener.none());
+
+        final JsonNode written = JsonMapper.builder().build().readTree(Files.readString(rejects, StandardCharsets.UTF_8));
+        assertThat(written.get("line").intValue()).isEqualTo(2);
+        assertThat(written.get("reasons").get(0).textValue()).isEqualTo("district: unknown district 'atlantis'");
+        assertThat(written.get("input").textValue()).isEqualTo(bad);
+    }
+
+    @Test
+    void shouldWriteEachBadCsvRowWithItsColumnsLineAndReasons() throws IOException {
+        final Path file = dir.resolve("office.csv");
+        Files.writeString(file, "eventId,type,amount.value\r\nks-1,SIGNING,\"1,5\"\r\n", StandardCharsets.UTF_8);
+        final Path rejects = dir.resolve("rejects.csv");
+
+        files.publish(file, FileFormat.CSV, sink, new FilePublisher.Options(500, rejects), ProgressListener.none());
+
+        assertThat(Files.readString(rejects, StandardCharsets.UTF_8)).startsWith(
+                "\uFEFFeventId,type,amount.value,line,reasons\r\nks-1,SIGNING,\"1,5\",2,\"amount.value: must be a decimal string");
+    }
+
+    @Test
+    void shouldSendInBatchesOfTheGivenSize() throws IOException {
+        final Path file = write(line("e-1"), line("e-2"), line("e-3"), line("e-4"), line("e-5"));
+
+        files.publish(file, FileFormat.JSONL, sink, new FilePublisher.Options(2, null), ProgressListener.none());
+
+        assertThat(sink.batchSizes).containsExactly(2, 2, 1);
     }
 
     private Path write(final String... lines) throws IOException {
@@ -173,19 +224,7 @@ class FilePublisherTest {
                 .amount(Amount.of("1500000000.00", "CNY")).build());
     }
 
-    /** Stands in for the Kafka publisher: what this class decides is whether and what to publish. */
-    private static final class RecordingSink implements EventSink {
-        private final List<LedgerEvent> published = new ArrayList<>();
-
-        @Override
-        public PublishResult publishAll(final Iterable<LedgerEvent> events, final ProgressListener progress) {
-            final List<LedgerEvent> batch = new ArrayList<>();
-            events.forEach(batch::add);
-            for (final LedgerEvent event : batch) {
-                published.add(event);
-                progress.onProgress(published.size(), batch.size());
-            }
-            return new PublishResult(batch.size(), Duration.ZERO);
-        }
+    private FileReport publish(final Path file) throws IOException {
+        return files.publish(file, FileFormat.of(file), sink, FilePublisher.Options.defaults(), ProgressListener.none());
     }
 }

@@ -3,6 +3,8 @@ package org.cityledger.producers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -287,6 +289,21 @@ class IngestJsonTest {
                 () -> json.parse(SIGNING.replace("\"kunshan\"", "\"shanghai\"")));
 
         assertThat(refused).hasMessage("event ks-2022-001 refused: district: unknown district 'shanghai'");
+    }
+
+    @Test
+    void shouldReadAnElementOfABatchTree() throws Exception {
+        final ArrayNode batch = (ArrayNode) JsonMapper.builder().build().readTree("[" + SIGNING + "]");
+
+        assertThat(json.parse(batch.get(0))).isEqualTo(signing().build());
+    }
+
+    @Test
+    void shouldRefuseATreeThatIsNoObjectAsTheStringFormDoes() throws Exception {
+        final IngestException refused = catchThrowableOfType(IngestException.class,
+                () -> json.parse(JsonMapper.builder().build().readTree("[1]")));
+
+        assertThat(refused.violations()).containsExactly(new Violation("$", "must be a JSON object"));
     }
 
     private List<Violation> violationsOf(final String line) {

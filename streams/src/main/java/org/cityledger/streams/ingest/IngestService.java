@@ -125,7 +125,7 @@ public final class IngestService {
         final ObjectNode event = ((ObjectNode) element).deepCopy();
         event.remove("source");
         try {
-            return json.parse(event.toString());
+            return json.parse(event);
         } catch (final IngestException e) {
             final JsonNode id = element.get("eventId");
             final String eventId = id != null && id.isTextual() ? id.textValue() : null;
