@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
-import org.cityledger.streams.http.Http11Connection;
+import org.cityledger.streams.peer.Http11Connection;
 
 /**
  * Query latency under concurrent clients: each client a thread with its own connection ({@link Http11Connection}), asking

@@ -7,8 +7,8 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.streams.state.IndexedEvent;
 
 /**
- * The other ledger instances, as the router sees them. The HTTP layer implements it; the router
- * knows nothing of how the question travels.
+ * The other ledger instances, as the router sees them. The peer package implements it over HTTP;
+ * the router knows nothing of how the question travels.
  */
 public interface Peers {
 

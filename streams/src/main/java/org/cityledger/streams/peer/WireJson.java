@@ -1,4 +1,4 @@
-package org.cityledger.streams.http;
+package org.cityledger.streams.peer;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,12 +22,21 @@ import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.totals.Totals;
 
 /**
- * The JSON that instances exchange on {@code /internal/...}. Decimals travel as strings so that no
- * amount passes through a double on its way between instances.
+ * The wire format between instances: the {@code /internal/...} paths and the JSON on them, written
+ * by the answering side (the HTTP API's internal controller) and read here by {@link HttpPeers}, so
+ * both ends change together. Decimals travel as strings so that no amount passes through a double
+ * on its way between instances.
  */
-final class WireJson {
+public final class WireJson {
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** The partials of some partitions: {@code ?kind=&partitions=1,2[&prefix=&asOf=&before=&limit=&maxLag=]}. */
+    public static final String PARTIALS_PATH = "/internal/partials";
+    /** One counted event, from the instance owning {@code ?partition=}; JSON {@code null} when unknown. */
+    public static final String EVENT_PATH = "/internal/projects/{project}/events/{event}";
+    /** The answering instance describing itself. */
+    public static final String INSTANCE_PATH = "/internal/instance";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
             .build();
@@ -35,13 +46,35 @@ final class WireJson {
     }
 
     /** Partials on the wire: per partition as JSON-object keys. */
-    record PartialsWire<T>(Map<Integer, T> byPartition, Provenance provenance) {
+    private record PartialsWire<T>(Map<Integer, T> byPartition, Provenance provenance) {
     }
 
     private WireJson() {
     }
 
-    static String write(final Object value) {
+    public static String writePartials(final Partials partials) {
+        return write(new PartialsWire<>(partials.byPartition(), partials.provenance()));
+    }
+
+    /** {@code null} when the owner does not know the event. */
+    public static String writeEvent(final Optional<IndexedEvent> event) {
+        return write(event.orElse(null));
+    }
+
+    public static String writeInstance(final InstanceInfo instance) {
+        return write(instance);
+    }
+
+    static String eventPath(final String projectId, final String eventId, final int partition) {
+        return EVENT_PATH.replace("{project}", encode(projectId)).replace("{event}", encode(eventId))
+                + "?partition=" + partition;
+    }
+
+    static String encode(final String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String write(final Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (final JsonProcessingException e) {

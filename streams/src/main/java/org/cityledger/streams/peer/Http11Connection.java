@@ -1,4 +1,4 @@
-package org.cityledger.streams.http;
+package org.cityledger.streams.peer;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package org.cityledger.streams.http;
+package org.cityledger.streams.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

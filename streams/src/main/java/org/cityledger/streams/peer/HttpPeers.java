@@ -1,8 +1,7 @@
-package org.cityledger.streams.http;
+package org.cityledger.streams.peer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -59,7 +58,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
     @Override
     public CompletableFuture<Partials> partials(final HostInfo host, final PartialsRequest request,
                                                 final Set<Integer> partitions, final Long maxLag) {
-        final StringBuilder query = new StringBuilder(InternalController.PARTIALS)
+        final StringBuilder query = new StringBuilder(WireJson.PARTIALS_PATH)
                 .append("?kind=").append(request.kind().name())
                 .append("&partitions=").append(partitions.stream().map(String::valueOf).collect(Collectors.joining(",")));
         param(query, "prefix", request.prefix());
@@ -79,8 +78,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
     @Override
     public CompletableFuture<Optional<IndexedEvent>> event(final HostInfo host, final String projectId, final String eventId,
                                                            final int partition) {
-        final String path = "/internal/projects/" + encode(projectId) + "/events/" + encode(eventId) + "?partition=" + partition;
-        return get(host, path).thenApply(body -> {
+        return get(host, WireJson.eventPath(projectId, eventId, partition)).thenApply(body -> {
             try {
                 return WireJson.readEvent(body);
             } catch (final JsonProcessingException e) {
@@ -91,7 +89,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
 
     @Override
     public CompletableFuture<InstanceInfo> describe(final HostInfo host) {
-        return get(host, InternalController.INSTANCE).thenApply(body -> {
+        return get(host, WireJson.INSTANCE_PATH).thenApply(body -> {
             try {
                 return WireJson.readInstance(body);
             } catch (final JsonProcessingException e) {
@@ -144,11 +142,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
 
     private static void param(final StringBuilder query, final String name, final Object value) {
         if (value != null) {
-            query.append('&').append(name).append('=').append(encode(value.toString()));
+            query.append('&').append(name).append('=').append(WireJson.encode(value.toString()));
         }
-    }
-
-    private static String encode(final String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
