@@ -62,7 +62,8 @@ final class CpuUsage {
                 cpu.get("jitCompileSeconds"), cpu.get("gcSeconds"));
     }
 
-    private static long compileMillis() {
+    /** The JIT compilers' CPU time since the JVM started; 0 where the JVM does not keep it. */
+    static long compileMillis() {
         final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }

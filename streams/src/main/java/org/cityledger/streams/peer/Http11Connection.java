@@ -14,15 +14,15 @@ import java.util.Locale;
 
 /**
  * One kept-alive HTTP/1.1 connection, GET only, blocking: what instances use to ask each other
- * ({@link HttpPeers}) and what the benchmark's query clients use. The JDK's
+ * ({@link HttpPeers}). The JDK's
  * {@code java.net.http.HttpClient} spent more CPU per request (executor hops, futures, a selector
  * thread) than the ledger's own key lookup, on machines where peers and ledger share the cores.
  * Not thread-safe: one user at a time.
  */
-public final class Http11Connection implements AutoCloseable {
+final class Http11Connection implements AutoCloseable {
 
     /** One answer: status, the named header's value ("" if absent), and the body. */
-    public record Response(int status, String header, byte[] body) {
+    record Response(int status, String header, byte[] body) {
     }
 
     private final String host;
@@ -34,14 +34,14 @@ public final class Http11Connection implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
-    public Http11Connection(final String host, final int port, final int timeoutMillis) {
+    Http11Connection(final String host, final int port, final int timeoutMillis) {
         this.host = host;
         this.port = port;
         this.timeoutMillis = timeoutMillis;
     }
 
     /** GETs {@code path}; reconnects once if the kept-alive connection was closed under it. */
-    public Response get(final String path, final String headerName) throws IOException {
+    Response get(final String path, final String headerName) throws IOException {
         final byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         if (socket != null) {
