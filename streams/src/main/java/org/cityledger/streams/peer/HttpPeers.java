@@ -38,13 +38,19 @@ public final class HttpPeers implements Peers, AutoCloseable {
     private static final int IDLE_PER_PEER = 16;
     /** Questions in flight to all peers together. */
     private static final int MAX_CONCURRENT_QUESTIONS = 64;
+    /**
+     * The largest answer accepted from a peer. Partials are totals per slice of the reference lists
+     * (kilobytes) or one page of dead letters; this leaves a thousandfold room and still stops a
+     * broken or hostile peer from making us buffer gigabytes.
+     */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-    private final int timeoutMillis;
+    private final Http11Connection.Settings settings;
     private final Map<String, Queue<Http11Connection>> idle = new ConcurrentHashMap<>();
     private final ExecutorService workers;
 
     public HttpPeers(final Duration timeout) {
-        this.timeoutMillis = (int) timeout.toMillis();
+        this.settings = new Http11Connection.Settings((int) timeout.toMillis(), MAX_BODY_BYTES, null);
         final AtomicInteger threads = new AtomicInteger();
         // bounded: a slow peer must not pile up threads and sockets; beyond it a question fails (503) at once
         this.workers = new ThreadPoolExecutor(0, MAX_CONCURRENT_QUESTIONS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -112,11 +118,11 @@ public final class HttpPeers implements Peers, AutoCloseable {
                 k -> new ConcurrentLinkedQueue<>());
         Http11Connection connection = pool.poll();
         if (connection == null) {
-            connection = new Http11Connection(host.host(), host.port(), timeoutMillis);
+            connection = new Http11Connection(host.host(), host.port(), settings);
         }
         final Http11Connection.Response response;
         try {
-            response = connection.get(pathAndQuery, "");
+            response = connection.get(pathAndQuery, Map.of());
         } catch (final IOException e) {
             connection.close();
             throw new QueryUnavailableException("instance " + host + " did not answer: " + e.getMessage(), e);
