@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.streams.query.InstanceInfo;
 import org.cityledger.streams.query.Partials;
@@ -46,11 +47,27 @@ public final class HttpPeers implements Peers, AutoCloseable {
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final Http11Connection.Settings settings;
+    private final Map<String, String> headers;
     private final Map<String, Queue<Http11Connection>> idle = new ConcurrentHashMap<>();
     private final ExecutorService workers;
 
+    /** Plain HTTP, no extra headers. */
     public HttpPeers(final Duration timeout) {
-        this.settings = new Http11Connection.Settings((int) timeout.toMillis(), MAX_BODY_BYTES, null);
+        this(timeout, null, Map.of());
+    }
+
+    /**
+     * @param timeout to connect to a peer, and for each read of its answer
+     * @param tls     null: plain HTTP; else HTTPS with this context, each peer's certificate checked
+     *                against the host name it advertises
+     * @param headers sent with every question (the secured cluster's shared secret, for one)
+     * @throws IllegalArgumentException if a header could not be sent as it is
+     */
+    public HttpPeers(final Duration timeout, final SSLContext tls, final Map<String, String> headers) {
+        Http11Connection.requireValid(headers);
+        this.settings = new Http11Connection.Settings((int) timeout.toMillis(), MAX_BODY_BYTES,
+                tls == null ? null : tls.getSocketFactory());
+        this.headers = Map.copyOf(headers);
         final AtomicInteger threads = new AtomicInteger();
         // bounded: a slow peer must not pile up threads and sockets; beyond it a question fails (503) at once
         this.workers = new ThreadPoolExecutor(0, MAX_CONCURRENT_QUESTIONS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -122,7 +139,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
         }
         final Http11Connection.Response response;
         try {
-            response = connection.get(pathAndQuery, Map.of());
+            response = connection.get(pathAndQuery, headers);
         } catch (final IOException e) {
             connection.close();
             throw new QueryUnavailableException("instance " + host + " did not answer: " + e.getMessage(), e);
