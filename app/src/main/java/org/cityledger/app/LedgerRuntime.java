@@ -5,8 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.EventRules;
 import org.cityledger.streams.LedgerConfig;
@@ -109,8 +108,8 @@ final class LedgerRuntime implements AutoCloseable {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Utils.delete(dir.toFile());
         } catch (final IOException e) {
             LOG.warn("could not remove {}: {}", dir, e.getMessage());
         }
