@@ -526,8 +526,9 @@ final class BenchRun implements AutoCloseable {
                         + "at another (forwarded there server-side); the summary adds up every partition's totals, "
                         + "fanning out to the instances holding them. An answer counts when it is 200 and "
                         + QueryLoad.INSTANCE_HEADER + " names the expected instances; anything else is an error. CPU per "
-                        + "request: the JVM's CPU time over the measured window less the client threads', divided by "
-                        + "the requests sent in it (the ledger instances, the idle broker and the JIT share the JVM)");
+                        + "request: the JVM's CPU time over the measured window less the client threads' and the JIT "
+                        + "compiler threads', divided by the requests sent in it (the ledger instances and the idle "
+                        + "broker share the JVM)");
     }
 
     /**
@@ -601,14 +602,14 @@ final class BenchRun implements AutoCloseable {
         json.put("ledgerCpuMicrosPerRequest", Fmt.round(result.ledgerCpuMicrosPerRequest()));
         json.put("clientCpuMicrosPerRequest", Fmt.round(result.clientCpuMicrosPerRequest()));
         json.put("processCpuSeconds", Fmt.round(result.cpu().processNanos() / 1e9));
-        json.put("jitCompileSeconds", Fmt.round(result.cpu().jitMillis() / 1e3));
+        json.put("jitCpuSeconds", Fmt.round(result.cpu().jitNanos() / 1e9));
         cases.put(queryCase.key(), json);
         final long failed = result.errors() + result.otherInstance();
         section.row(queryCase.label(), String.format(Locale.ROOT, "p50 %s  p99 %s  max %s  %s; CPU %.0f µs ledger, "
-                        + "%.0f µs clients per request (JIT %.1f s)%s",
+                        + "%.0f µs clients per request (JIT %.1f s CPU)%s",
                 Fmt.millis(result.millis(50)), Fmt.millis(result.millis(99)), Fmt.millis(result.maxMillis()),
                 Fmt.rate(result.queriesPerSecond(), "queries"), result.ledgerCpuMicrosPerRequest(),
-                result.clientCpuMicrosPerRequest(), result.cpu().jitMillis() / 1e3,
+                result.clientCpuMicrosPerRequest(), result.cpu().jitNanos() / 1e9,
                 failed > 0 ? "  (" + Fmt.count(failed) + " errors)" : ""));
         if (failed > 0) {
             report.problem(String.format(Locale.ROOT, "query %s: %d errors, %d answered by another instance than %s; "

@@ -20,10 +20,11 @@ import org.HdrHistogram.Histogram;
  * own starting point, so that a key lookup reads the store rather than one hot entry.
  *
  * <p>Also what a request costs in CPU: the JVM's CPU time over the measured window less the client
- * threads' own, per request sent in it. The ledger instances run in this JVM, so that is the
- * ledger's cost per request (its HTTP server, the lookup, its peer client and the peers' servers
- * for a forwarded or fanned-out one), plus whatever the idle broker and stream threads and the JIT
- * spend meanwhile, which is why the JIT's share is given too.
+ * threads' and the JIT compiler threads' own, per request sent in it. The ledger instances run in
+ * this JVM, so that is the ledger's cost per request (its HTTP server, the lookup, its peer client
+ * and the peers' servers for a forwarded or fanned-out one, GC), plus the little the idle broker and
+ * stream threads spend meanwhile. The JIT's share is given apart: it works off the whole JVM's
+ * backlog at its own pace, and would make a cheaper path look dearer or the other way round.
  */
 final class QueryLoad {
 
@@ -74,7 +75,7 @@ final class QueryLoad {
             return queries + errors + otherInstance;
         }
 
-        /** CPU of the JVM less the load clients, per request: the ledger's cost of answering. */
+        /** CPU of the JVM less the load clients and the JIT compilers, per request: the ledger's cost of answering. */
         double ledgerCpuMicrosPerRequest() {
             return cpu.ledgerNanos() / 1e3 / Math.max(1, requests());
         }
@@ -98,12 +99,12 @@ final class QueryLoad {
      *
      * @param processNanos the whole JVM's
      * @param clientNanos  the load clients' threads' together
-     * @param jitMillis    the JIT compilers', part of the process's
+     * @param jitNanos     the JIT compiler threads', part of the process's; 0 where it cannot be read
      */
-    record Cpu(long processNanos, long clientNanos, long jitMillis) {
+    record Cpu(long processNanos, long clientNanos, long jitNanos) {
 
         long ledgerNanos() {
-            return processNanos - clientNanos;
+            return processNanos - clientNanos - jitNanos;
         }
     }
 
@@ -184,7 +185,7 @@ final class QueryLoad {
             LockSupport.parkNanos(measureFrom - now);
         }
         final long processCpuFrom = OS.getProcessCpuTime();
-        final long jitFrom = CpuUsage.compileMillis();
+        final long jitFrom = CpuUsage.compilerThreadsCpuNanos();
         for (final Thread thread : threads) {
             try {
                 thread.join();
@@ -193,8 +194,9 @@ final class QueryLoad {
                 throw new IllegalStateException("interrupted during the query load", e);
             }
         }
+        final long jitTo = CpuUsage.compilerThreadsCpuNanos();
         final Cpu cpu = new Cpu(OS.getProcessCpuTime() - processCpuFrom, clientCpuNanos.get(),
-                CpuUsage.compileMillis() - jitFrom);
+                jitFrom < 0 || jitTo < 0 ? 0 : jitTo - jitFrom);
         final Histogram all = new Histogram(HIGHEST_MICROS, 3);
         histograms.forEach(all::add);
         return new Result(queryCase, clients, all.getTotalCount(), errors.get(), otherInstance.get(), firstError.get(),
