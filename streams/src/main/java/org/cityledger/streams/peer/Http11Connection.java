@@ -18,9 +18,28 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One kept-alive HTTP/1.1 connection, GET only, blocking: what instances use to ask each other
- * ({@link HttpPeers}). The JDK's {@code java.net.http.HttpClient} spent more CPU per request
- * (executor hops, futures, a selector thread) than the ledger's own key lookup, on machines where
- * peers and ledger share the cores. Not thread-safe: one user at a time.
+ * ({@link HttpPeers}). Not thread-safe: one user at a time.
+ *
+ * <p>Written here because the harness showed the libraries cost more CPU per request. The JDK's
+ * {@code java.net.http.HttpClient} spent more (executor hops, futures, a selector thread) than the
+ * ledger's own key lookup. Jetty's {@code HttpClient} 12.1.12 (the Jetty Javalin brings; HTTP/1.1,
+ * async {@code CompletableResponseListener} with the same body limit, no gzip, no user agent) was
+ * measured against this client in the query stage, back-to-back runs alternating the two
+ * ({@code bench --events 300000 --skip consumer,streams,ledger,latency,replay --query-seconds 20
+ * --query-warm-up 20}; three instances and the load clients in one JVM on the two shared cores,
+ * other builds running meanwhile). The ledger's CPU per request (the JVM less the load clients and
+ * the JIT compilers), this client / Jetty's, two runs each:
+ * <ul>
+ *   <li>key lookup forwarded (one peer question per request): 432, 367 / 538, 442 µs; 3,898, 2,909 /
+ *       1,994, 2,228 queries/s; p99 6.3, 12.1 / 15.5, 20.2 ms. Jetty about a fifth dearer;</li>
+ *   <li>summary fan-out over 3 (two peer questions in parallel): 1,049, 1,247 / 1,008, 833 µs;
+ *       1,273, 973 / 1,291, 1,234 queries/s; p99 20.3, 32.5 / 22.8, 33.4 ms. Jetty cheaper, by about
+ *       as much as the runs differ from each other;</li>
+ *   <li>key lookup served locally, no peer asked (the control): 164, 158 / 161, 127 µs.</li>
+ * </ul>
+ * Jetty's client did not cost "no more" on the forwarded path, where the peer question is most of
+ * the extra work, so this client stays. What it must do that a library would have done for it is
+ * written down below and tested in {@code Http11ConnectionTest}.
  *
  * <p>What it reads of an answer follows RFC 9112: a {@code Content-Length} body, a chunked one
  * (chunk extensions skipped, trailers read and dropped) or one delimited by the close; interim 1xx
