@@ -4,13 +4,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.cityledger.domain.LedgerEvent;
+import org.cityledger.domain.Reference;
 import org.cityledger.producers.DemoDataSet;
 import org.cityledger.producers.LedgerPublisher;
 import org.cityledger.producers.PublishResult;
+import org.cityledger.streams.access.OfficeRegistry;
 import picocli.CommandLine.Command;
 
 /** 'run', then publish the conference data set and report when the totals are complete. */
@@ -20,8 +29,36 @@ import picocli.CommandLine.Command;
             "projects), then keep serving until Ctrl-C."})
 final class DemoCommand extends RunCommand {
 
+    /** Where the demo leaves its office tokens, so that the README's curl examples can read one. */
+    static final Path TOKENS_FILE = Path.of(System.getProperty("java.io.tmpdir"), "city-ledger-demo-tokens.txt");
+
+    private final Map<String, String> tokens = new LinkedHashMap<>();
+
+    /** Without --offices, one token per district office, in a fresh offices file; shown once the ledger is up. */
+    @Override
+    void beforeStart(final NodeOptions nodeOptions) throws Exception {
+        if (nodeOptions.offices != null) {
+            return;
+        }
+        final Path offices = Files.createTempDirectory("ledger-demo-offices-").resolve("offices.txt");
+        for (final Reference.Code district : Reference.DISTRICTS) {
+            tokens.put(district.code(), OfficeRegistry.add(offices, district.code(), Clock.systemUTC()).token());
+        }
+        nodeOptions.offices = offices;
+        final StringBuilder file = new StringBuilder("# The demo's office tokens: district, bearer token. Made at each 'ledger demo'.\n");
+        tokens.forEach((district, token) -> file.append(district).append('\t').append(token).append('\n'));
+        Files.deleteIfExists(TOKENS_FILE);
+        Files.createFile(TOKENS_FILE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(TOKENS_FILE, file, StandardCharsets.UTF_8);
+    }
+
     @Override
     void afterStart(final LedgerRuntime runtime) throws Exception {
+        if (!tokens.isEmpty()) {
+            System.out.println("District offices may publish over HTTP with these tokens (also in " + TOKENS_FILE + "):");
+            tokens.forEach((district, token) -> System.out.printf(Locale.ROOT, "  %-13s %s%n", district, token));
+            System.out.printf(Locale.ROOT, "  e.g. TOKEN=$(awk '$1==\"kunshan\"{print $2}' %s)%n%n", TOKENS_FILE);
+        }
         final List<LedgerEvent> events = DemoDataSet.events();
         System.out.printf(Locale.ROOT, "Publishing the conference data set: %d events%n", events.size());
         final long started = System.nanoTime();

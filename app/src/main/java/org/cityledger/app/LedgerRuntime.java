@@ -5,8 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.EventRules;
 import org.cityledger.streams.LedgerConfig;
@@ -61,7 +60,7 @@ final class LedgerRuntime implements AutoCloseable {
             final LedgerConfig config = new LedgerConfig(options.applicationId, bootstrap, stateDir, options.advertisedHost,
                     options.resolvedHttpPort(), options.commitInterval, options.replicationFactor, options.standbyReplicas,
                     options.streamThreads == null ? LedgerConfig.defaultStreamThreads() : options.streamThreads,
-                    EventRules.DEFAULT_FUTURE_SKEW, options.horizon, options.dedupeFilterBytes());
+                    EventRules.DEFAULT_FUTURE_SKEW, options.horizon, options.dedupeFilterBytes(), options.access());
             final LedgerNode node = new LedgerNode(config).start();
             if (!node.awaitRunning(Duration.ofSeconds(120))) {
                 node.close();
@@ -109,8 +108,8 @@ final class LedgerRuntime implements AutoCloseable {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Utils.delete(dir.toFile());
         } catch (final IOException e) {
             LOG.warn("could not remove {}: {}", dir, e.getMessage());
         }

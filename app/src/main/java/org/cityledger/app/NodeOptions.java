@@ -3,6 +3,8 @@ package org.cityledger.app;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.cityledger.streams.LedgerConfig;
+import org.cityledger.streams.access.ClusterSecret;
+import org.cityledger.streams.access.ReadToken;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run a ledger node. */
@@ -87,5 +89,30 @@ final class NodeOptions {
 
     long dedupeFilterBytes() {
         return dedupeFilterMib << 20;
+    }
+
+    @Option(names = "--offices", paramLabel = "FILE",
+            description = {"District offices allowed to publish over HTTP: their districts and the hashes of their tokens,",
+                "one per line, as 'ledger offices add DISTRICT --offices FILE' writes them. Without it nobody",
+                "publishes over HTTP ('demo' makes one token per district and prints them)."})
+    Path offices;
+
+    @Option(names = "--read-token", paramLabel = "TOKEN",
+            description = {"Make every read of the API need this bearer token (or an office's token). Also taken from",
+                "the environment variable LEDGER_READ_TOKEN, which keeps it out of the process list."})
+    String readToken;
+
+    @Option(names = "--cluster-secret-file", paramLabel = "FILE",
+            description = {"The secret ledger instances show each other on /internal/* (default: ${DEFAULT-VALUE},",
+                "made with a random secret if missing, so instances on one machine share it; give every instance",
+                "the same file, or the environment variable LEDGER_CLUSTER_SECRET, on several machines)."},
+            defaultValue = "${sys:user.home}/.city-ledger/cluster-secret")
+    Path clusterSecretFile;
+
+    /** Who may do what over HTTP, from these options and the environment. */
+    LedgerConfig.Access access() {
+        final String token = readToken != null ? readToken : System.getenv("LEDGER_READ_TOKEN");
+        return new LedgerConfig.Access(offices, token == null || token.isBlank() ? null : ReadToken.of(token),
+                ClusterSecret.resolve(System.getenv(ClusterSecret.ENVIRONMENT_VARIABLE), clusterSecretFile));
     }
 }

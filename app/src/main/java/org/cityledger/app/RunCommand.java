@@ -16,6 +16,7 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        beforeStart(options);
         final LedgerRuntime runtime = LedgerRuntime.start(options);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
@@ -30,6 +31,11 @@ class RunCommand implements Callable<Integer> {
         // only a failed node gets here; Ctrl-C exits through the shutdown hook
         System.err.println("Ledger node failed: " + failure);
         return 2;
+    }
+
+    /** Hook for subcommands that prepare the node's options (the demo's office tokens). */
+    void beforeStart(final NodeOptions nodeOptions) throws Exception {
+        // plain 'run' takes the options as given
     }
 
     /** Hook for subcommands that do more once the node runs. */

@@ -3,11 +3,8 @@ package org.cityledger.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +21,7 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -520,14 +518,17 @@ final class BenchRun implements AutoCloseable {
         alone.forEach(result -> queryFigures(section, cases, result, 1));
         section.detail("cases", cases)
                 .detail("clients", settings.queryClients())
-                .detail("method", "closed loop, one java.net.http client per thread, HTTP/1.1 keep-alive; the ledger is "
-                        + "idle meanwhile. First one ledger node holding every partition (the node of stages 4-5), then "
+                .detail("method", "closed loop, one lean blocking HTTP/1.1 keep-alive client per thread (the bench's "
+                        + "LoadClient, not the ledger's peer client); the ledger is idle meanwhile. First one ledger node holding every partition (the node of stages 4-5), then "
                         + CLUSTER_SIZE + " instances of a fresh application id started together in this JVM, each with its "
                         + "own state and HTTP port, after they counted the whole topic. Key lookups go round up to "
                         + LOOKUP_KEYS + " counted events whose project one instance owns, asked at that instance (local) or "
                         + "at another (forwarded there server-side); the summary adds up every partition's totals, "
                         + "fanning out to the instances holding them. An answer counts when it is 200 and "
-                        + QueryLoad.INSTANCE_HEADER + " names the expected instances; anything else is an error");
+                        + QueryLoad.INSTANCE_HEADER + " names the expected instances; anything else is an error. CPU per "
+                        + "request: the JVM's CPU time over the measured window less the client threads' and the JIT "
+                        + "compiler threads', divided by the requests sent in it (the ledger instances and the idle "
+                        + "broker share the JVM)");
     }
 
     /**
@@ -598,11 +599,18 @@ final class BenchRun implements AutoCloseable {
         json.put("p50Millis", Fmt.round(result.millis(50)));
         json.put("p99Millis", Fmt.round(result.millis(99)));
         json.put("maxMillis", Fmt.round(result.maxMillis()));
+        json.put("ledgerCpuMicrosPerRequest", Fmt.round(result.ledgerCpuMicrosPerRequest()));
+        json.put("clientCpuMicrosPerRequest", Fmt.round(result.clientCpuMicrosPerRequest()));
+        json.put("processCpuSeconds", Fmt.round(result.cpu().processNanos() / 1e9));
+        json.put("jitCpuSeconds", Fmt.round(result.cpu().jitNanos() / 1e9));
         cases.put(queryCase.key(), json);
         final long failed = result.errors() + result.otherInstance();
-        section.row(queryCase.label(), String.format(Locale.ROOT, "p50 %s  p99 %s  max %s  %s%s",
+        section.row(queryCase.label(), String.format(Locale.ROOT, "p50 %s  p99 %s  max %s  %s; CPU %.0f µs ledger, "
+                        + "%.0f µs clients per request (JIT %.1f s CPU)%s",
                 Fmt.millis(result.millis(50)), Fmt.millis(result.millis(99)), Fmt.millis(result.maxMillis()),
-                Fmt.rate(result.queriesPerSecond(), "queries"), failed > 0 ? "  (" + Fmt.count(failed) + " errors)" : ""));
+                Fmt.rate(result.queriesPerSecond(), "queries"), result.ledgerCpuMicrosPerRequest(),
+                result.clientCpuMicrosPerRequest(), result.cpu().jitNanos() / 1e9,
+                failed > 0 ? "  (" + Fmt.count(failed) + " errors)" : ""));
         if (failed > 0) {
             report.problem(String.format(Locale.ROOT, "query %s: %d errors, %d answered by another instance than %s; "
                     + "first: %s", queryCase.key(), result.errors(), result.otherInstance(), queryCase.expectedInstance(),
@@ -758,23 +766,8 @@ final class BenchRun implements AutoCloseable {
     }
 
     private static void deleteRecursively(final Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            Utils.delete(root.toFile());
         } catch (final IOException e) {
             // a leftover temp dir is not worth failing a finished run for
             System.err.println("could not delete " + root + ": " + e.getMessage());

@@ -1,12 +1,16 @@
 package org.cityledger.bench;
 
+import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * CPU spent during a stage: by the whole JVM (broker included), by the stage's stream threads, by
@@ -14,6 +18,9 @@ import java.util.Map;
  * swings much less, so this is what tells whether a change made the ledger cheaper.
  */
 final class CpuUsage {
+
+    /** Linux reports thread CPU in clock ticks of 1/100 s (USER_HZ) on every architecture the harness runs on. */
+    private static final long NANOS_PER_CLOCK_TICK = 10_000_000L;
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
@@ -62,7 +69,39 @@ final class CpuUsage {
                 cpu.get("jitCompileSeconds"), cpu.get("gcSeconds"));
     }
 
-    private static long compileMillis() {
+    /**
+     * CPU time of the JIT compiler threads since the JVM started, from {@code /proc/self/task} (they
+     * are hidden from {@link ThreadMXBean}); -1 where there is no such file system. In this JVM the C2
+     * thread may still be working off a backlog of broker, Streams and Jetty code long after a
+     * stage's warm-up, and takes its CPU from the same two cores as the code measured.
+     */
+    static long compilerThreadsCpuNanos() {
+        final Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long ticks = 0;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (final Path task : (Iterable<Path>) threads::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                        // fields after the command's closing parenthesis: 12th and 13th are utime and stime
+                        final String stat = Files.readString(task.resolve("stat"));
+                        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (final IOException | RuntimeException gone) {
+                    // a compiler thread that ended meanwhile: its time is not to be had
+                }
+            }
+        } catch (final IOException e) {
+            return -1;
+        }
+        return ticks * NANOS_PER_CLOCK_TICK;
+    }
+
+    /** The JIT compilers' time since the JVM started (elapsed, summed over threads); 0 where the JVM does not keep it. */
+    static long compileMillis() {
         final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }

@@ -12,17 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
-import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.LedgerNode;
+import org.cityledger.streams.query.QueryUnavailableException;
 import org.cityledger.streams.query.Router;
-import org.cityledger.streams.topology.LedgerTopology;
+import org.cityledger.streams.query.StreamsCluster;
 
 /**
  * Several ledger instances of one application in this JVM, as the README's "Many nodes" runs them:
@@ -90,15 +86,15 @@ final class LedgerCluster implements AutoCloseable {
         return String.join(",", sorted);
     }
 
-    /** The instance running the active copy of {@code projectId}'s partition, as the ledger routes it; null while unassigned. */
+    /**
+     * The instance running the active copy of {@code projectId}'s partition, as the ledger routes it
+     * (the router's own lookup, {@link StreamsCluster#ownerOf}); null while unassigned.
+     */
     LedgerNode ownerOf(final String projectId) {
-        final KeyQueryMetadata owner = nodes.get(0).streams().queryMetadataForKey(LedgerTopology.EVENT_INDEX_STORE,
-                projectId, Serdes.String().serializer());
-        if (owner == null || owner.activeHost() == null) {
-            return null;
-        }
-        final String id = Router.hostId(owner.activeHost());
-        return nodes.stream().filter(n -> instanceId(n).equals(id)).findFirst().orElse(null);
+        return new StreamsCluster(nodes.get(0).streams()).ownerOf(projectId)
+                .map(owner -> Router.hostId(owner.host()))
+                .flatMap(id -> nodes.stream().filter(n -> instanceId(n).equals(id)).findFirst())
+                .orElse(null);
     }
 
     /**
@@ -138,28 +134,27 @@ final class LedgerCluster implements AutoCloseable {
 
     /** The assignment every instance sees, or null while they see it differently (a rebalance is under way). */
     private Map<String, List<Integer>> agreedAssignment() {
-        final Map<String, List<Integer>> first = assignmentSeenBy(nodes.get(0));
-        for (final LedgerNode node : nodes.subList(1, nodes.size())) {
-            if (!assignmentSeenBy(node).equals(first)) {
-                return null;
+        try {
+            final Map<String, List<Integer>> first = assignmentSeenBy(nodes.get(0));
+            for (final LedgerNode node : nodes.subList(1, nodes.size())) {
+                if (!assignmentSeenBy(node).equals(first)) {
+                    return null;
+                }
             }
+            return first;
+        } catch (final QueryUnavailableException rebalancing) {
+            // an instance left RUNNING since it was looked at: its metadata is not to be had yet
+            return null;
         }
-        return first;
     }
 
-    /** Each instance's active partitions of the events topic, as {@code node} sees the group. */
+    /** Each instance's active partitions of the events topic, as {@code node} sees the group (and routes by it). */
     private Map<String, List<Integer>> assignmentSeenBy(final LedgerNode node) {
         final Map<String, TreeSet<Integer>> partitions = new TreeMap<>();
         // an instance without partitions may be missing from the metadata: list every one
         nodes.forEach(n -> partitions.put(instanceId(n), new TreeSet<>()));
-        for (final StreamsMetadata client : node.streams().metadataForAllStreamsClients()) {
-            final TreeSet<Integer> active = partitions.computeIfAbsent(Router.hostId(client.hostInfo()), h -> new TreeSet<>());
-            for (final TopicPartition tp : client.topicPartitions()) {
-                if (tp.topic().equals(Topics.EVENTS)) {
-                    active.add(tp.partition());
-                }
-            }
-        }
+        new StreamsCluster(node.streams()).activeOwners().forEach((partition, host) ->
+                partitions.computeIfAbsent(Router.hostId(host), h -> new TreeSet<>()).add(partition));
         final Map<String, List<Integer>> view = new LinkedHashMap<>();
         partitions.forEach((instance, active) -> view.put(instance, List.copyOf(active)));
         return view;

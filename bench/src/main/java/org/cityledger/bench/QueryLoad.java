@@ -1,6 +1,8 @@
 package org.cityledger.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,14 +10,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
-import org.cityledger.streams.http.Http11Connection;
 
 /**
- * Query latency under concurrent clients: each client a thread with its own connection ({@link Http11Connection}), asking
+ * Query latency under concurrent clients: each client a thread with its own connection ({@link LoadClient}), asking
  * one kind of question again and again for a fixed time (closed loop: a client asks again once
  * answered). A case may vary its question over many keys, each client going round them from its
  * own starting point, so that a key lookup reads the store rather than one hot entry.
+ *
+ * <p>Also what a request costs in CPU: the JVM's CPU time over the measured window less the client
+ * threads' and the JIT compiler threads' own, per request sent in it. The ledger instances run in
+ * this JVM, so that is the ledger's cost per request (its HTTP server, the lookup, its peer client
+ * and the peers' servers for a forwarded or fanned-out one, GC), plus the little the idle broker and
+ * stream threads spend meanwhile. The JIT's share is given apart: it works off the whole JVM's
+ * backlog at its own pace, and would make a cheaper path look dearer or the other way round.
  */
 final class QueryLoad {
 
@@ -52,12 +61,28 @@ final class QueryLoad {
      * @param otherInstance 200 answers that came from another instance than expected (not in the histogram)
      * @param firstError    what the first error or misrouted answer was; null when there was none
      * @param histogram     latencies of the counted answers, microseconds
+     * @param cpu           CPU time spent in the measured period
      */
     record Result(QueryCase queryCase, int clients, long queries, long errors, long otherInstance, String firstError,
-                  double seconds, Histogram histogram) {
+                  double seconds, Histogram histogram, Cpu cpu) {
 
         double queriesPerSecond() {
             return queries / seconds;
+        }
+
+        /** Every request sent in the measured period, answered well or not: what the CPU was spent on. */
+        long requests() {
+            return queries + errors + otherInstance;
+        }
+
+        /** CPU of the JVM less the load clients and the JIT compilers, per request: the ledger's cost of answering. */
+        double ledgerCpuMicrosPerRequest() {
+            return cpu.ledgerNanos() / 1e3 / Math.max(1, requests());
+        }
+
+        /** CPU of the load clients per request: what the load generator takes from the shared cores. */
+        double clientCpuMicrosPerRequest() {
+            return cpu.clientNanos() / 1e3 / Math.max(1, requests());
         }
 
         double millis(final double percentile) {
@@ -68,6 +93,24 @@ final class QueryLoad {
             return histogram.getMaxValue() / 1000.0;
         }
     }
+
+    /**
+     * CPU time in the measured period.
+     *
+     * @param processNanos the whole JVM's
+     * @param clientNanos  the load clients' threads' together
+     * @param jitNanos     the JIT compiler threads', part of the process's; 0 where it cannot be read
+     */
+    record Cpu(long processNanos, long clientNanos, long jitNanos) {
+
+        long ledgerNanos() {
+            return processNanos - clientNanos - jitNanos;
+        }
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private QueryLoad() {
     }
@@ -83,6 +126,7 @@ final class QueryLoad {
         final AtomicLong errors = new AtomicLong();
         final AtomicLong otherInstance = new AtomicLong();
         final AtomicReference<String> firstError = new AtomicReference<>();
+        final AtomicLong clientCpuNanos = new AtomicLong();
         final List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
@@ -90,18 +134,25 @@ final class QueryLoad {
             // spread evenly over the keys, so the clients do not ask the same one in step
             final int first = (int) ((long) c * requests.size() / clients);
             final Thread thread = new Thread(() -> {
-                try (Http11Connection http = new Http11Connection("localhost", queryCase.port(), (int) REQUEST_TIMEOUT.toMillis())) {
+                long cpuFrom = -1;
+                try (LoadClient http = new LoadClient(queryCase.port(), INSTANCE_HEADER, REQUEST_TIMEOUT)) {
                     int next = first;
                     while (true) {
                         final String path = requests.get(next);
                         next = next + 1 == requests.size() ? 0 : next + 1;
                         final long sent = System.nanoTime();
                         if (sent >= end) {
+                            if (cpuFrom >= 0) {
+                                clientCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuFrom);
+                            }
                             return;
                         }
-                        final Http11Connection.Response response;
+                        if (cpuFrom < 0 && sent >= measureFrom) {
+                            cpuFrom = THREADS.getCurrentThreadCpuTime();
+                        }
+                        final LoadClient.Answer response;
                         try {
-                            response = http.get(path, INSTANCE_HEADER);
+                            response = http.get(path);
                         } catch (final IOException | RuntimeException e) {
                             http.close();
                             if (sent >= measureFrom) {
@@ -132,6 +183,11 @@ final class QueryLoad {
             threads.add(thread);
             thread.start();
         }
+        for (long now = System.nanoTime(); now < measureFrom; now = System.nanoTime()) {
+            LockSupport.parkNanos(measureFrom - now);
+        }
+        final long processCpuFrom = OS.getProcessCpuTime();
+        final long jitFrom = CpuUsage.compilerThreadsCpuNanos();
         for (final Thread thread : threads) {
             try {
                 thread.join();
@@ -140,13 +196,16 @@ final class QueryLoad {
                 throw new IllegalStateException("interrupted during the query load", e);
             }
         }
+        final long jitTo = CpuUsage.compilerThreadsCpuNanos();
+        final Cpu cpu = new Cpu(OS.getProcessCpuTime() - processCpuFrom, clientCpuNanos.get(),
+                jitFrom < 0 || jitTo < 0 ? 0 : jitTo - jitFrom);
         final Histogram all = new Histogram(HIGHEST_MICROS, 3);
         histograms.forEach(all::add);
         return new Result(queryCase, clients, all.getTotalCount(), errors.get(), otherInstance.get(), firstError.get(),
-                measured.toNanos() / 1e9, all);
+                measured.toNanos() / 1e9, all, cpu);
     }
 
-    private static String describe(final Http11Connection.Response response) {
+    private static String describe(final LoadClient.Answer response) {
         final String body = new String(response.body(), StandardCharsets.UTF_8);
         return "HTTP " + response.status() + " "
                 + (body.length() > ERROR_BODY_CHARS ? body.substring(0, ERROR_BODY_CHARS) + "..." : body);

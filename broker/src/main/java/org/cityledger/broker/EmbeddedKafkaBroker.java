@@ -8,12 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +41,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -294,7 +291,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         if (deleteOnClose && logDir != null) {
             try {
-                deleteRecursively(logDir);
+                // tolerates files Kafka's own cleanup removes under it (a deleted topic's segments being renamed)
+                Utils.delete(logDir.toFile());
             } catch (final IOException e) {
                 LOG.warn("Could not delete embedded Kafka broker log dir {}", logDir, e);
             }
@@ -525,45 +523,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             names.add(topic.name());
         }
         return names;
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
-                deleteQuietlyIfGone(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException {
-                if (exc != null && !(exc instanceof NoSuchFileException)) {
-                    throw exc;
-                }
-                deleteQuietlyIfGone(dir);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(final Path file, final IOException exc) throws IOException {
-                // Kafka may still be renaming segments of a deleted topic; a vanished file is fine.
-                if (exc instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exc;
-            }
-        });
-    }
-
-    private static void deleteQuietlyIfGone(final Path path) throws IOException {
-        try {
-            Files.deleteIfExists(path);
-        } catch (final NoSuchFileException e) {
-            // Already removed by Kafka's own cleanup, which is the outcome we want.
-        }
     }
 
     /** Configures an {@link EmbeddedKafkaBroker}; every setting has a usable default. */

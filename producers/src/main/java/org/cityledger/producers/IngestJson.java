@@ -27,6 +27,7 @@ import org.cityledger.domain.EventKind;
 import org.cityledger.domain.EventRules;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.ProjectRef;
+import org.cityledger.domain.Reference;
 import org.cityledger.domain.Violation;
 
 /**
@@ -123,8 +124,9 @@ public final class IngestJson {
         final EventKind kind = kind(root.get("type"), structural);
         final String eventId = text(root, "eventId", "eventId", structural);
         final Instant occurredAt = instant(root.get("occurredAt"), structural);
-        final String district = text(root, "district", "district", structural);
-        final String sector = text(root, "sector", "sector", structural);
+        // offices' own systems speak national codes (GB/T 2260, GB/T 4754): the ledger keeps its own
+        final String district = Reference.districtCode(text(root, "district", "district", structural));
+        final String sector = Reference.sectorCode(text(root, "sector", "sector", structural));
         final ProjectRef project = project(root.get("project"), structural);
         final Amount amount = amount(root.get("amount"), "amount", structural);
         final Amount plannedWithinYear = amount(root.get("plannedWithinYear"), "plannedWithinYear", structural);

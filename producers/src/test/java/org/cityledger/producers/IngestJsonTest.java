@@ -40,6 +40,22 @@ class IngestJsonTest {
     }
 
     @Test
+    void shouldReadNationalCodesAsTheLedgersOwn() {
+        final LedgerEvent event = json.parse(SIGNING.replace("\"kunshan\"", "\"320583\"").replace("\"displays\"", "\"3974\""));
+
+        assertThat(event).isEqualTo(signing().build());
+    }
+
+    @Test
+    void shouldRefuseAnAmountBeyondWhatTheEventsCanHoldNamingTheField() {
+        final IngestException e = catchThrowableOfType(IngestException.class,
+                () -> json.parse(SIGNING.replace("1500000000.00", "123456789012345678901.00")));
+
+        assertThat(e.violations()).containsExactly(new Violation("amount.value",
+                "has more than 20 digits before the decimal point, more than the ledger's events can hold"));
+    }
+
+    @Test
     void shouldRoundTripASigning() {
         final LedgerEvent event = signing().build();
 

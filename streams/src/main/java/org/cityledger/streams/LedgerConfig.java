@@ -9,6 +9,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.cityledger.domain.EventRules;
+import org.cityledger.streams.access.ClusterSecret;
+import org.cityledger.streams.access.ReadToken;
 import org.cityledger.schema.Topics;
 
 /**
@@ -30,6 +32,7 @@ import org.cityledger.schema.Topics;
  *                            back as-of totals are exact; events older than this are refused
  * @param dedupeFilterBytes   heap each partition's Bloom filters in front of the event index may take
  *                            (about 1.2 bytes per remembered event; past it, more lookups reach RocksDB)
+ * @param access              who may publish, read and ask as a peer ({@link Access})
  */
 public record LedgerConfig(
         String applicationId,
@@ -43,7 +46,8 @@ public record LedgerConfig(
         int streamThreads,
         Duration maxFutureSkew,
         Duration horizon,
-        long dedupeFilterBytes) {
+        long dedupeFilterBytes,
+        Access access) {
 
     public static final String DEFAULT_APPLICATION_ID = "city-ledger";
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -79,6 +83,7 @@ public record LedgerConfig(
         if (horizon.compareTo(MAX_HORIZON) > 0) {
             throw new IllegalArgumentException("horizon: must be at most " + MAX_HORIZON + ", got " + horizon);
         }
+        Objects.requireNonNull(access, "access");
         if (dedupeFilterBytes < MIN_DEDUPE_FILTER_BYTES) {
             throw new IllegalArgumentException("dedupeFilterBytes: must be at least " + MIN_DEDUPE_FILTER_BYTES + ", got "
                     + dedupeFilterBytes);
@@ -92,22 +97,22 @@ public record LedgerConfig(
     public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
         return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, "localhost", DEFAULT_HTTP_PORT,
                 Duration.ofMillis(100), 1, 1, defaultStreamThreads(), EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON,
-                DEFAULT_DEDUPE_FILTER_BYTES);
+                DEFAULT_DEDUPE_FILTER_BYTES, Access.NONE);
     }
 
     public LedgerConfig withStateDir(final Path dir) {
         return new LedgerConfig(applicationId, bootstrapServers, dir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
+                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
     }
 
     public LedgerConfig withStandbyReplicas(final int replicas) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
+                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
     }
 
     public LedgerConfig withStreamThreads(final int threads) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon, dedupeFilterBytes);
+                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon, dedupeFilterBytes, access);
     }
 
     /**
@@ -124,27 +129,46 @@ public record LedgerConfig(
 
     public LedgerConfig withHorizon(final Duration value) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, value, dedupeFilterBytes);
+                standbyReplicas, streamThreads, maxFutureSkew, value, dedupeFilterBytes, access);
     }
 
     public LedgerConfig withHttpPort(final int port) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, port, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
     }
 
     public LedgerConfig withApplicationId(final String id) {
         return new LedgerConfig(id, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
     }
 
     public LedgerConfig withCommitInterval(final Duration interval) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, interval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
     }
 
     public LedgerConfig withDedupeFilterBytes(final long bytes) {
         return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, bytes);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, bytes, access);
+    }
+
+    public LedgerConfig withAccess(final Access value) {
+        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, value);
+    }
+
+    /**
+     * Who may do what over HTTP.
+     *
+     * @param officesFile   the offices and hashes of their tokens ({@code --offices}); null: no office may publish
+     * @param readToken     needed for every read when set; null: reads are open
+     * @param clusterSecret what instances show each other on {@code /internal/*}; null only for a lone test
+     *                      node (then {@code /internal/*} is open, and the node says so in its log)
+     */
+    public record Access(Path officesFile, ReadToken readToken, ClusterSecret clusterSecret) {
+
+        /** Nobody publishes, everyone reads, peers unchecked: the read API in tests. */
+        public static final Access NONE = new Access(null, null, null);
     }
 
     /** Kafka Streams properties of this node. */

@@ -8,19 +8,28 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.cityledger.producers.IngestJson;
+import org.cityledger.producers.LedgerPublisher;
+import org.cityledger.streams.access.AccessPolicy;
+import org.cityledger.streams.access.ClusterSecret;
+import org.cityledger.streams.access.Office;
+import org.cityledger.streams.access.OfficeRegistry;
 import org.cityledger.streams.http.ApiMetrics;
-import org.cityledger.streams.http.HttpPeers;
 import org.cityledger.streams.http.LedgerHttpServer;
+import org.cityledger.streams.peer.HttpPeers;
+import org.cityledger.streams.ingest.IngestService;
 import org.cityledger.streams.query.DeadLetterService;
 import org.cityledger.streams.query.LocalPartials;
 import org.cityledger.streams.query.PartialTotalsSource;
@@ -47,6 +56,7 @@ public final class LedgerNode implements AutoCloseable {
     private final KafkaStreams streams;
     private final Javalin http;
     private final HttpPeers peers;
+    private final LedgerPublisher ingestPublisher;
     private final ApiMetrics metrics;
     private final TotalsService totals;
     private final CountDownLatch running = new CountDownLatch(1);
@@ -88,12 +98,37 @@ public final class LedgerNode implements AutoCloseable {
         final HostInfo self = new HostInfo(config.advertisedHost(), config.httpPort());
         final LocalPartials local = new LocalPartials(streams, Router.hostId(self));
         this.metrics = new ApiMetrics(() -> streams);
-        this.peers = new HttpPeers(PEER_TIMEOUT);
+        final LedgerConfig.Access access = config.access();
+        if (access.clusterSecret() == null) {
+            LOG.warn("No cluster secret: /internal/* on port {} answers anyone who reaches it. The launcher always sets one; "
+                    + "set LedgerConfig.Access.clusterSecret when embedding a node", config.httpPort());
+        }
+        this.peers = new HttpPeers(PEER_TIMEOUT, null, access.clusterSecret() == null ? Map.of()
+                : Map.of(ClusterSecret.HEADER, access.clusterSecret().value()));
         final Router router = new Router(new StreamsCluster(streams), self, local, peers, partitions,
                 PEER_TIMEOUT, route -> metrics.recordQuery(route.name().toLowerCase(Locale.ROOT)));
         this.totals = new TotalsService(PartialTotalsSource.of(router), Clock.systemUTC(), config.horizon());
-        this.http = LedgerHttpServer.create(
-                new LedgerHttpServer.Services(totals, DeadLetterService.of(router), router, local, metrics));
+        final OfficeRegistry offices = access.officesFile() == null ? OfficeRegistry.NONE : OfficeRegistry.load(access.officesFile());
+        if (access.officesFile() != null) {
+            LOG.info("{} office token(s) of {} district(s) may publish over HTTP ({})", offices.offices().size(),
+                    offices.offices().stream().map(Office::district).distinct().count(), access.officesFile());
+        }
+        this.ingestPublisher = new LedgerPublisher(config.bootstrapServers(), ingestProducerSettings(config));
+        final IngestService ingest = new IngestService(new IngestJson(Clock.systemUTC(), config.eventRules()),
+                ingestPublisher::publish,
+                (project, eventId) -> router.event(project, eventId).value().map(e -> e.contribution().district()),
+                router::verdicts);
+        this.http = LedgerHttpServer.create(new LedgerHttpServer.Services(totals, DeadLetterService.of(router), router, local,
+                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics));
+    }
+
+    /** The HTTP ingest's producer: the publisher's safe defaults, named so that the broker's logs tell it apart. */
+    private static Properties ingestProducerSettings(final LedgerConfig config) {
+        final Properties props = new Properties();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-http-ingest-" + config.httpPort());
+        // an office's answer waits for its acknowledgement: a short linger keeps that wait short
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        return props;
     }
 
     public LedgerNode start() {
@@ -138,6 +173,12 @@ public final class LedgerNode implements AutoCloseable {
         // before Streams: the binder's refresh must not read a client that is tearing down
         metrics.close();
         peers.close();
+        try {
+            // after HTTP: every publication a request answered is acknowledged; this waits for none still in flight
+            ingestPublisher.close();
+        } catch (final RuntimeException e) {
+            LOG.warn("the HTTP ingest's producer did not close cleanly: {}", e.toString());
+        }
         // no cleanUp(): local state is what makes a restart fast; EOS keeps it consistent.
         // Leaving the group hands this node's partitions over at once instead of after the session timeout.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

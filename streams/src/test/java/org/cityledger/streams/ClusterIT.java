@@ -29,6 +29,7 @@ import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.ProjectRef;
 import org.cityledger.domain.Reference;
 import org.cityledger.schema.Topics;
+import org.cityledger.streams.access.ClusterSecret;
 import org.cityledger.streams.query.Ask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +51,8 @@ class ClusterIT {
             "/api/totals/summary?asOf=2022-02-12T00:00:00Z", "/api/dead-letters?limit=5",
             "/api/projects/P-7/events/ev-7");
 
+    private static final ClusterSecret SECRET = ClusterSecret.of("cluster-it-secret");
+
     @TempDir
     Path stateRoot;
 
@@ -63,8 +66,9 @@ class ClusterIT {
         broker = EmbeddedKafkaBroker.builder().build().start();
         TopicSetup.ensureTopics(broker.bootstrapServers(), Topics.DEFAULT_PARTITIONS, (short) 1);
         for (int i = 1; i <= 3; i++) {
+            // the instances show each other the cluster secret on /internal/*, as the launcher makes them
             nodes.add(new LedgerNode(LedgerConfig.defaults(broker.bootstrapServers(), stateRoot.resolve("node-" + i))
-                    .withHttpPort(0)).start());
+                    .withHttpPort(0).withAccess(new LedgerConfig.Access(null, null, SECRET))).start());
         }
         for (final LedgerNode node : nodes) {
             assertThat(node.awaitRunning(Duration.ofSeconds(90))).isTrue();
@@ -91,6 +95,8 @@ class ClusterIT {
         }
         assertThat(status(nodes.get(0), "/api/instances")).isEqualTo(200);
         assertThat(JSON.readTree(get(nodes.get(0), "/api/instances").body())).hasSize(3);
+        // the instances answered each other above; an outsider without the secret is turned away
+        assertThat(status(nodes.get(0), "/internal/instance")).isEqualTo(403);
 
         final List<LedgerEvent> second = events(3_000);
         final AtomicLong published = new AtomicLong(first.size());

@@ -40,6 +40,10 @@ final class ApiDocs {
             "/api/totals/check",
             "/api/dead-letters",
             "/api/projects/{project}/events/{event}",
+            "/api/projects/{project}",
+            "/api/events",
+            "/api/verdicts",
+            "/api/events/{event}/verdict",
             "/api/reference/districts",
             "/api/reference/sectors",
             "/api/instances",
@@ -49,6 +53,8 @@ final class ApiDocs {
             "/",
             "/internal/partials",
             "/internal/projects/{project}/events/{event}",
+            "/internal/projects/{project}/facts",
+            "/internal/verdicts",
             "/internal/instance");
 
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");

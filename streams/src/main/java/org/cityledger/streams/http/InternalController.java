@@ -2,14 +2,19 @@ package org.cityledger.streams.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.cityledger.streams.peer.WireJson;
 import org.cityledger.streams.query.BadQueryException;
 import org.cityledger.streams.query.LocalPartials;
 import org.cityledger.streams.query.Partials;
 import org.cityledger.streams.query.PartialsRequest;
+import org.cityledger.streams.query.VerdictRequest;
 
 /**
  * The endpoints instances ask each other during a fan-out or a forwarded lookup. Each answers from
@@ -17,9 +22,11 @@ import org.cityledger.streams.query.PartialsRequest;
  */
 final class InternalController {
 
-    static final String PARTIALS = "/internal/partials";
-    static final String EVENTS = "/internal/projects/{project}/events/{event}";
-    static final String INSTANCE = "/internal/instance";
+    static final String PARTIALS = WireJson.PARTIALS_PATH;
+    static final String EVENTS = WireJson.EVENT_PATH;
+    static final String INSTANCE = WireJson.INSTANCE_PATH;
+    static final String FACTS = WireJson.FACTS_PATH;
+    static final String VERDICTS = WireJson.VERDICTS_PATH;
 
     private final LocalPartials local;
 
@@ -37,18 +44,28 @@ final class InternalController {
                 .map(Integer::valueOf).collect(Collectors.toSet());
         final String maxLag = ctx.queryParam("maxLag");
         final Partials partials = local.answer(request, partitions, maxLag == null ? null : Long.valueOf(maxLag));
-        ctx.contentType("application/json").result(WireJson.write(new WireJson.PartialsWire<>(partials.byPartition(),
-                partials.provenance())));
+        ctx.contentType("application/json").result(WireJson.writePartials(partials));
     }
 
     void event(final Context ctx) {
         final int partition = Integer.parseInt(required(ctx, "partition"));
         ctx.contentType("application/json")
-                .result(WireJson.write(local.event(ctx.pathParam("event"), partition).orElse(null)));
+                .result(WireJson.writeEvent(local.event(ctx.pathParam("event"), partition)));
+    }
+
+    void facts(final Context ctx) {
+        final int partition = Integer.parseInt(required(ctx, "partition"));
+        ctx.contentType("application/json").result(WireJson.writeFacts(local.facts(ctx.pathParam("project"), partition)));
+    }
+
+    void verdicts(final Context ctx) throws JsonProcessingException {
+        final Duration wait = IngestController.waitOf(ctx.queryParam("wait"));
+        final List<VerdictRequest> asked = WireJson.readVerdictRequests(ctx.body());
+        ctx.contentType("application/json").result(WireJson.writeVerdicts(local.verdicts(asked, wait)));
     }
 
     void instance(final Context ctx) {
-        ctx.status(HttpStatus.OK).contentType("application/json").result(WireJson.write(local.describe()));
+        ctx.status(HttpStatus.OK).contentType("application/json").result(WireJson.writeInstance(local.describe()));
     }
 
     private static String required(final Context ctx, final String name) {

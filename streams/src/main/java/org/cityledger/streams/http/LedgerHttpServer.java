@@ -3,11 +3,19 @@ package org.cityledger.streams.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.cityledger.streams.access.AccessPolicy;
+import org.cityledger.streams.access.ClusterSecret;
+import org.cityledger.streams.ingest.IngestRefusedException;
+import org.cityledger.streams.ingest.IngestService;
+import org.cityledger.streams.ingest.PublishFailedException;
 import org.cityledger.streams.query.AsOfOutOfRangeException;
 import org.cityledger.streams.query.BadQueryException;
 import org.cityledger.streams.query.DeadLetterService;
@@ -34,24 +42,30 @@ public final class LedgerHttpServer {
     }
 
     /**
-     * What the API serves. {@code router} and {@code local} may be null (tests of the public API
-     * alone): then the cluster endpoints are not served.
+     * What the API serves. {@code router}, {@code local} and {@code ingest} may be null (tests of the
+     * public API alone): then the cluster and publishing endpoints are not served.
      */
     public record Services(TotalsService totals, DeadLetterService deadLetters, Router router, LocalPartials local,
-                           ApiMetrics metrics) {
+                           IngestService ingest, AccessPolicy access, ApiMetrics metrics) {
     }
 
     public static Javalin create(final TotalsService totals, final DeadLetterService deadLetters) {
-        return create(new Services(totals, deadLetters, null, null, new ApiMetrics(() -> null)));
+        return create(new Services(totals, deadLetters, null, null, null, AccessPolicy.OPEN, new ApiMetrics(() -> null)));
     }
 
     public static Javalin create(final Services services) {
         final TotalsController controller = new TotalsController(services.totals());
         final DeadLetterController deadLetterController = new DeadLetterController(services.deadLetters());
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        final AccessPolicy access = services.access();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // a wrong method on a known path says which methods it takes, rather than that the path is unknown
+            config.http.prefer405over404 = true;
+            // Jetty's own errors (a malformed request line, a URI or headers too long) as JSON too
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.routes.before(ctx -> authorize(ctx, access));
             ApiDocs.register(config);
             ApiMetrics.register(config, services.metrics());
             config.routes.get("/api/totals/summary", controller::summary);
@@ -64,13 +78,22 @@ public final class LedgerHttpServer {
             config.routes.get("/api/dead-letters", deadLetterController::page);
             if (services.router() != null) {
                 final AuditController audit = new AuditController(services.router());
+                config.routes.get("/api/projects/{project}", audit::project);
                 config.routes.get("/api/projects/{project}/events/{event}", audit::event);
+                config.routes.get("/api/events/{event}/verdict", audit::verdict);
+                config.routes.post("/api/verdicts", audit::verdicts);
                 config.routes.get("/api/instances", audit::instances);
+            }
+            if (services.ingest() != null) {
+                final IngestController ingest = new IngestController(services.ingest(), access, services.metrics());
+                config.routes.post("/api/events", ingest::publish);
             }
             if (services.local() != null) {
                 final InternalController internal = new InternalController(services.local());
                 config.routes.get(InternalController.PARTIALS, internal::partials);
                 config.routes.get(InternalController.EVENTS, internal::event);
+                config.routes.get(InternalController.FACTS, internal::facts);
+                config.routes.post(InternalController.VERDICTS, internal::verdicts);
                 config.routes.get(InternalController.INSTANCE, internal::instance);
             }
             config.routes.get("/api/reference/districts", controller::districtCodes);
@@ -84,6 +107,38 @@ public final class LedgerHttpServer {
             config.routes.exception(QueryUnavailableException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))
                     .json(error(e.getMessage(), Map.of())));
+            config.routes.exception(IngestRefusedException.class, (e, ctx) -> {
+                final HttpStatus status = switch (e.kind()) {
+                    case MALFORMED -> HttpStatus.BAD_REQUEST;
+                    case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
+                    case FORBIDDEN -> HttpStatus.FORBIDDEN;
+                    case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+                };
+                final Map<String, Object> json = error(e.getMessage(), Map.of());
+                if (e.kind() == IngestRefusedException.Kind.INVALID) {
+                    json.put("problems", e.problems());
+                }
+                if (e.kind() == IngestRefusedException.Kind.TOO_LARGE) {
+                    json.put("limit", IngestService.MAX_EVENTS);
+                }
+                ctx.status(status).json(json);
+            });
+            config.routes.exception(IngestController.BodyTooLargeException.class, (e, ctx) -> ctx.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .json(error(e.getMessage(), Map.of("limitBytes", Integer.toString(IngestController.MAX_BODY_BYTES)))));
+            config.routes.exception(IngestController.UnsupportedMediaTypeException.class, (e, ctx) ->
+                    ctx.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).json(error(e.getMessage(), Map.of())));
+            config.routes.exception(IngestController.UnauthorizedException.class, (e, ctx) -> ctx.status(HttpStatus.UNAUTHORIZED)
+                    .header("WWW-Authenticate", "Bearer realm=\"city-ledger\"").json(error(e.getMessage(), Map.of())));
+            config.routes.exception(PeerOnlyException.class, (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN)
+                    .json(error(e.getMessage(), Map.of())));
+            config.routes.exception(PublishFailedException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)).json(IngestController.partial(e)));
+            config.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+                final String allowed = e.getDetails().getOrDefault("availableMethods", "")
+                        .replaceAll("[\\[\\] ]", "");
+                ctx.status(HttpStatus.METHOD_NOT_ALLOWED).header("Allow", allowed)
+                        .json(error(ctx.method() + " is not allowed on " + ctx.path() + "; use " + allowed, Map.of()));
+            });
             // Javalin answers an unmatched path by throwing EndpointNotFound (a NotFoundResponse) and writes
             // its own plain-text result, which the 404 error handler below would leave in place.
             config.routes.exception(NotFoundResponse.class, (e, ctx) -> ctx.status(HttpStatus.NOT_FOUND)
@@ -98,6 +153,36 @@ public final class LedgerHttpServer {
                 }
             });
         });
+    }
+
+    /**
+     * Peers only on {@code /internal/*}; reads need the read token when one is set. Publishing checks
+     * its office token in its controller, which knows the office it authenticates.
+     */
+    private static void authorize(final Context ctx, final AccessPolicy access) {
+        final String path = ctx.path();
+        if (path.startsWith("/internal/")) {
+            if (!access.isPeer(ctx.header(ClusterSecret.HEADER))) {
+                throw new PeerOnlyException("/internal/* answers other ledger instances only: they show the cluster secret");
+            }
+            return;
+        }
+        final boolean publishing = ctx.method() == HandlerType.POST && "/api/events".equals(path);
+        if (!publishing && !access.mayRead(Bearer.of(ctx)) && needsReadAccess(path)) {
+            throw new IngestController.UnauthorizedException("this ledger needs a token to read: Authorization: Bearer <read token or office token>");
+        }
+    }
+
+    /** The docs and the page that leads to them are open: they say how to get a token. */
+    private static boolean needsReadAccess(final String path) {
+        return !("/".equals(path) || path.equals("/api/docs") || path.equals("/api/openapi.json"));
+    }
+
+    /** An outsider on a peers' endpoint. */
+    static final class PeerOnlyException extends RuntimeException {
+        PeerOnlyException(final String message) {
+            super(message);
+        }
     }
 
     private static Map<String, Object> error(final String message, final Map<String, String> details) {

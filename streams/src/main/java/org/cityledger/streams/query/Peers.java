@@ -10,8 +10,8 @@ import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.ProjectFact;
 
 /**
- * The other ledger instances, as the router sees them. The HTTP layer implements it; the router
- * knows nothing of how the question travels.
+ * The other ledger instances, as the router sees them. The peer package implements it over HTTP;
+ * the router knows nothing of how the question travels.
  */
 public interface Peers {
 

@@ -129,6 +129,13 @@ public final class Router {
                 + hostId(owner.host()) + " owning project " + projectId + " did not answer")), Provenance.of(hostId(owner.host())));
     }
 
+    /** A project's story: every committed record with the ledger's verdict, from the instance owning it. */
+    public Answer<ProjectStory> story(final String projectId) {
+        final Answer<List<ProjectFact>> facts = facts(projectId);
+        final int partition = cluster.ownerOf(projectId).map(Cluster.Owner::partition).orElse(-1);
+        return facts.map(list -> ProjectStory.of(projectId, partition, list));
+    }
+
     /** Every committed record of a project with the ledger's verdict, in arrival order, from the instance owning it. */
     public Answer<List<ProjectFact>> facts(final String projectId) {
         final Cluster.Owner owner = cluster.ownerOf(projectId).orElseThrow(() ->

@@ -1,11 +1,15 @@
-package org.cityledger.streams.http;
+package org.cityledger.streams.peer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.query.VerdictRequest;
+import org.cityledger.streams.query.Verdict;
+import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -20,6 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.streams.query.InstanceInfo;
 import org.cityledger.streams.query.Partials;
@@ -39,13 +44,35 @@ public final class HttpPeers implements Peers, AutoCloseable {
     private static final int IDLE_PER_PEER = 16;
     /** Questions in flight to all peers together. */
     private static final int MAX_CONCURRENT_QUESTIONS = 64;
+    /**
+     * The largest answer accepted from a peer. Partials are totals per slice of the reference lists
+     * (kilobytes) or one page of dead letters; this leaves a thousandfold room and still stops a
+     * broken or hostile peer from making us buffer gigabytes.
+     */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-    private final int timeoutMillis;
+    private final Http11Connection.Settings settings;
+    private final Map<String, String> headers;
     private final Map<String, Queue<Http11Connection>> idle = new ConcurrentHashMap<>();
     private final ExecutorService workers;
 
+    /** Plain HTTP, no extra headers. */
     public HttpPeers(final Duration timeout) {
-        this.timeoutMillis = (int) timeout.toMillis();
+        this(timeout, null, Map.of());
+    }
+
+    /**
+     * @param timeout to connect to a peer, and for each read of its answer
+     * @param tls     null: plain HTTP; else HTTPS with this context, each peer's certificate checked
+     *                against the host name it advertises
+     * @param headers sent with every question (the secured cluster's shared secret, for one)
+     * @throws IllegalArgumentException if a header could not be sent as it is
+     */
+    public HttpPeers(final Duration timeout, final SSLContext tls, final Map<String, String> headers) {
+        Http11Connection.requireValid(headers);
+        this.settings = new Http11Connection.Settings((int) timeout.toMillis(), MAX_BODY_BYTES,
+                tls == null ? null : tls.getSocketFactory());
+        this.headers = Map.copyOf(headers);
         final AtomicInteger threads = new AtomicInteger();
         // bounded: a slow peer must not pile up threads and sockets; beyond it a question fails (503) at once
         this.workers = new ThreadPoolExecutor(0, MAX_CONCURRENT_QUESTIONS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -59,7 +86,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
     @Override
     public CompletableFuture<Partials> partials(final HostInfo host, final PartialsRequest request,
                                                 final Set<Integer> partitions, final Long maxLag) {
-        final StringBuilder query = new StringBuilder(InternalController.PARTIALS)
+        final StringBuilder query = new StringBuilder(WireJson.PARTIALS_PATH)
                 .append("?kind=").append(request.kind().name())
                 .append("&partitions=").append(partitions.stream().map(String::valueOf).collect(Collectors.joining(",")));
         param(query, "prefix", request.prefix());
@@ -79,8 +106,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
     @Override
     public CompletableFuture<Optional<IndexedEvent>> event(final HostInfo host, final String projectId, final String eventId,
                                                            final int partition) {
-        final String path = "/internal/projects/" + encode(projectId) + "/events/" + encode(eventId) + "?partition=" + partition;
-        return get(host, path).thenApply(body -> {
+        return get(host, WireJson.eventPath(projectId, eventId, partition)).thenApply(body -> {
             try {
                 return WireJson.readEvent(body);
             } catch (final JsonProcessingException e) {
@@ -90,20 +116,34 @@ public final class HttpPeers implements Peers, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<java.util.List<org.cityledger.streams.state.ProjectFact>> facts(final HostInfo host,
-            final String project, final int partition) {
-        return CompletableFuture.failedFuture(new QueryUnavailableException("facts from peers: not yet"));
+    public CompletableFuture<List<ProjectFact>> facts(final HostInfo host, final String project, final int partition) {
+        return get(host, WireJson.factsPath(project, partition)).thenApply(body -> {
+            try {
+                return WireJson.readFacts(body);
+            } catch (final JsonProcessingException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     @Override
-    public CompletableFuture<java.util.List<org.cityledger.streams.query.Verdict>> verdicts(final HostInfo host,
-            final java.util.List<org.cityledger.streams.query.VerdictRequest> records, final Duration wait) {
-        return CompletableFuture.failedFuture(new QueryUnavailableException("verdicts from peers: not yet"));
+    public CompletableFuture<List<Verdict>> verdicts(final HostInfo host, final List<VerdictRequest> records, final Duration wait) {
+        final String path = WireJson.VERDICTS_PATH + "?wait=" + wait;
+        final byte[] body = WireJson.writeVerdictRequests(records).getBytes(StandardCharsets.UTF_8);
+        // the peer holds the question open for up to wait: the socket waits that long and the usual time on top
+        final int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, wait.toMillis() + settings.timeoutMillis());
+        return submit(host, () -> exchange(host, connection -> connection.post(path, headers, body, timeoutMillis))).thenApply(answer -> {
+            try {
+                return WireJson.readVerdicts(answer);
+            } catch (final JsonProcessingException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     @Override
     public CompletableFuture<InstanceInfo> describe(final HostInfo host) {
-        return get(host, InternalController.INSTANCE).thenApply(body -> {
+        return get(host, WireJson.INSTANCE_PATH).thenApply(body -> {
             try {
                 return WireJson.readInstance(body);
             } catch (final JsonProcessingException e) {
@@ -113,24 +153,34 @@ public final class HttpPeers implements Peers, AutoCloseable {
     }
 
     private CompletableFuture<String> get(final HostInfo host, final String pathAndQuery) {
+        return submit(host, () -> exchange(host, connection -> connection.get(pathAndQuery, headers)));
+    }
+
+    private CompletableFuture<String> submit(final HostInfo host, final Supplier<String> question) {
         try {
-            return CompletableFuture.supplyAsync(() -> ask(host, pathAndQuery), workers);
+            return CompletableFuture.supplyAsync(question, workers);
         } catch (final RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new QueryUnavailableException("too many questions to peers in flight, or "
                     + "this instance is stopping; not asking " + host));
         }
     }
 
-    private String ask(final HostInfo host, final String pathAndQuery) {
+    /** One question over a pooled connection to {@code host}. */
+    @FunctionalInterface
+    private interface Exchange {
+        Http11Connection.Response on(Http11Connection connection) throws IOException;
+    }
+
+    private String exchange(final HostInfo host, final Exchange question) {
         final Queue<Http11Connection> pool = idle.computeIfAbsent(host.host() + ":" + host.port(),
                 k -> new ConcurrentLinkedQueue<>());
         Http11Connection connection = pool.poll();
         if (connection == null) {
-            connection = new Http11Connection(host.host(), host.port(), timeoutMillis);
+            connection = new Http11Connection(host.host(), host.port(), settings);
         }
         final Http11Connection.Response response;
         try {
-            response = connection.get(pathAndQuery, "");
+            response = question.on(connection);
         } catch (final IOException e) {
             connection.close();
             throw new QueryUnavailableException("instance " + host + " did not answer: " + e.getMessage(), e);
@@ -156,11 +206,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
 
     private static void param(final StringBuilder query, final String name, final Object value) {
         if (value != null) {
-            query.append('&').append(name).append('=').append(encode(value.toString()));
+            query.append('&').append(name).append('=').append(WireJson.encode(value.toString()));
         }
-    }
-
-    private static String encode(final String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
