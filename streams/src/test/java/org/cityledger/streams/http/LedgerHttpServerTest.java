@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,6 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.cityledger.domain.EventKind;
+import org.cityledger.streams.access.AccessPolicy;
+import org.cityledger.streams.access.OfficeRegistry;
+import org.cityledger.streams.access.ReadToken;
 import org.cityledger.streams.query.Answer;
 import org.cityledger.streams.query.Ask;
 import org.cityledger.streams.query.DeadLetterService;
@@ -97,6 +101,9 @@ class LedgerHttpServerTest {
         return totals;
     }
 
+    private TotalsService totalsService;
+    private DeadLetterService letters;
+
     @BeforeEach
     void startServer() {
         final TotalsService totals = new TotalsService((prefix, ask) -> source.totals(prefix, ask),
@@ -104,6 +111,8 @@ class LedgerHttpServerTest {
         final DeadLetterService letters = new DeadLetterService((before, limit) -> List.of(new DeadLetterPage(deadLetters.size(),
                 deadLetters.stream().filter(i -> before == null || i.sortKey().compareTo(before) < 0)
                         .sorted((a, b) -> b.sortKey().compareTo(a.sortKey())).limit(limit).toList())));
+        this.totalsService = totals;
+        this.letters = letters;
         app = LedgerHttpServer.create(totals, letters);
         app.start(0);
         base = "http://localhost:" + app.port();
@@ -619,5 +628,88 @@ class LedgerHttpServerTest {
         final List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    // --- error shapes ---
+
+    /** What the server answers to raw request bytes: the status line and the rest. */
+    private String raw(final String request) throws IOException {
+        try (Socket socket = new Socket("localhost", app.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static JsonNode body(final String rawResponse) throws IOException {
+        return JSON.readTree(rawResponse.substring(rawResponse.indexOf("\r\n\r\n") + 4));
+    }
+
+    @Test
+    void shouldAnswerAMalformedUriWithJson() throws Exception {
+        final String response = raw("GET /api/totals/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/json");
+        assertThat(body(response).get("status").asInt()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldAnswerAUriTooLongWithJson() throws Exception {
+        final String response = raw("GET /api/totals/" + "x".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 414").containsIgnoringCase("Content-Type: application/json");
+        assertThat(body(response).get("error").asText()).isNotBlank();
+    }
+
+    @Test
+    void shouldAnswerHeadersTooLargeWithJson() throws Exception {
+        final String response = raw("GET /api/totals/summary HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "y".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 431").containsIgnoringCase("Content-Type: application/json");
+        assertThat(body(response).get("status").asInt()).isEqualTo(431);
+    }
+
+    @Test
+    void shouldAnswerAWrongMethodWith405AndTheMethodsAllowed() throws Exception {
+        final HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/totals/summary"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValueSatisfying(allow -> assertThat(allow).contains("GET"));
+        assertThat(json(response).get("error").asText()).contains("DELETE is not allowed on /api/totals/summary");
+    }
+
+    @Test
+    void shouldAnswerADistrictByItsNationalCode() throws Exception {
+        final HttpResponse<String> byCode = get("/api/totals/districts/kunshan");
+        final HttpResponse<String> byNational = get("/api/totals/districts/320583");
+
+        assertThat(byNational.statusCode()).isEqualTo(200);
+        assertThat(json(byNational)).isEqualTo(json(byCode));
+    }
+
+    @Test
+    void shouldNeedTheReadTokenToReadWhenOneIsSet() throws Exception {
+        final Javalin guarded = LedgerHttpServer.create(new LedgerHttpServer.Services(totalsService, letters, null, null, null,
+                new AccessPolicy(OfficeRegistry.NONE, ReadToken.of("a-read-token-for-tests"), null), new ApiMetrics(() -> null)));
+        guarded.start(0);
+        try {
+            final String url = "http://localhost:" + guarded.port() + "/api/totals/summary";
+            final HttpResponse<String> without = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> with = client.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer a-read-token-for-tests").build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> docs = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + guarded.port()
+                    + "/api/docs")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(without.statusCode()).isEqualTo(401);
+            assertThat(without.headers().firstValue("WWW-Authenticate")).isPresent();
+            assertThat(with.statusCode()).isEqualTo(200);
+            assertThat(docs.statusCode()).isEqualTo(200);
+        } finally {
+            guarded.stop();
+        }
     }
 }
