@@ -19,7 +19,10 @@ import picocli.CommandLine.Command;
         footer = {"", "Examples:",
             "  ledger demo                                  embedded broker + ledger + conference data",
             "  ledger run --bootstrap-servers k1:9092       join an existing cluster",
-            "  ledger publish offices/kunshan.jsonl         publish a file of events (JSON lines)"})
+            "  ledger publish offices/kunshan.jsonl         publish a file of events (JSON lines) straight to Kafka",
+            "  ledger publish --api http://ledger:8080 --token-file kunshan.token kunshan.csv",
+            "                                               publish a CSV file through the API, as the Kunshan office",
+            "  ledger offices add kunshan --offices offices.txt   make a token for the Kunshan office"})
 final class LedgerCommand implements Runnable {
 
     @picocli.CommandLine.Spec
