@@ -38,12 +38,12 @@ final class InternalController {
         final PartialsRequest.Kind kind = PartialsRequest.Kind.valueOf(required(ctx, "kind").toUpperCase(Locale.ROOT));
         final String asOf = ctx.queryParam("asOf");
         final String limit = ctx.queryParam("limit");
-        final PartialsRequest request = new PartialsRequest(kind, ctx.queryParam("prefix"),
+        final PartialsRequest<?> request = PartialsRequest.of(kind, ctx.queryParam("prefix"),
                 asOf == null ? null : Long.valueOf(asOf), ctx.queryParam("before"), limit == null ? 0 : Integer.parseInt(limit));
         final Set<Integer> partitions = Arrays.stream(required(ctx, "partitions").split(","))
                 .map(Integer::valueOf).collect(Collectors.toSet());
         final String maxLag = ctx.queryParam("maxLag");
-        final Partials partials = local.answer(request, partitions, maxLag == null ? null : Long.valueOf(maxLag));
+        final Partials<?> partials = local.answer(request, partitions, maxLag == null ? null : Long.valueOf(maxLag));
         ctx.contentType("application/json").result(WireJson.writePartials(partials));
     }
 

@@ -84,8 +84,8 @@ public final class HttpPeers implements Peers, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Partials> partials(final HostInfo host, final PartialsRequest request,
-                                                final Set<Integer> partitions, final Long maxLag) {
+    public <T> CompletableFuture<Partials<T>> partials(final HostInfo host, final PartialsRequest<T> request,
+                                                       final Set<Integer> partitions, final Long maxLag) {
         final StringBuilder query = new StringBuilder(WireJson.PARTIALS_PATH)
                 .append("?kind=").append(request.kind().name())
                 .append("&partitions=").append(partitions.stream().map(String::valueOf).collect(Collectors.joining(",")));
@@ -96,7 +96,7 @@ public final class HttpPeers implements Peers, AutoCloseable {
         param(query, "maxLag", maxLag);
         return get(host, query.toString()).thenApply(body -> {
             try {
-                return WireJson.readPartials(request.kind(), body);
+                return WireJson.readPartials(request, body);
             } catch (final JsonProcessingException e) {
                 throw new CompletionException(e);
             }

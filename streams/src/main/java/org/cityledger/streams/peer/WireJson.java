@@ -22,6 +22,7 @@ import org.cityledger.streams.query.Verdict;
 import org.cityledger.streams.query.VerdictRequest;
 import org.cityledger.streams.state.DeadLetterPage;
 import org.cityledger.streams.state.IndexedEvent;
+import org.cityledger.streams.state.PartitionTotals;
 import org.cityledger.streams.state.ProjectFact;
 import org.cityledger.streams.totals.Totals;
 
@@ -60,7 +61,7 @@ public final class WireJson {
     private WireJson() {
     }
 
-    public static String writePartials(final Partials partials) {
+    public static String writePartials(final Partials<?> partials) {
         return write(new PartialsWire<>(partials.byPartition(), partials.provenance()));
     }
 
@@ -120,12 +121,15 @@ public final class WireJson {
         }
     }
 
-    static Partials readPartials(final PartialsRequest.Kind kind, final String json) throws JsonProcessingException {
-        final PartialsWire<?> wire = switch (kind) {
+    static <T> Partials<T> readPartials(final PartialsRequest<T> request, final String json) throws JsonProcessingException {
+        final PartialsWire<?> wire = switch (request.kind()) {
             case TOTALS -> MAPPER.readValue(json, new TypeReference<PartialsWire<Map<String, Totals>>>() { });
             case DEAD_LETTERS -> MAPPER.readValue(json, new TypeReference<PartialsWire<DeadLetterPage>>() { });
+            case PARTITION_TOTALS -> MAPPER.readValue(json, new TypeReference<PartialsWire<PartitionTotals>>() { });
         };
-        return new Partials(new LinkedHashMap<>(wire.byPartition()), wire.provenance());
+        final Map<Integer, T> byPartition = new LinkedHashMap<>();
+        wire.byPartition().forEach((partition, answer) -> byPartition.put(partition, request.resultOf(answer)));
+        return new Partials<>(byPartition, wire.provenance());
     }
 
     static Optional<IndexedEvent> readEvent(final String json) throws JsonProcessingException {

@@ -26,7 +26,7 @@ public final class DeadLetterService {
     /** Dead letters from every partition, on whichever instance holds its active copy. */
     public static DeadLetterService of(final Router router) {
         return new DeadLetterService((before, limit) -> router.gather(PartialsRequest.deadLetters(before, limit), null)
-                .value().stream().map(DeadLetterPage.class::cast).toList());
+                .value());
     }
 
     /** A page: the total count, up to {@code limit} items, and the cursor of the next page (null at the end). */

@@ -36,6 +36,7 @@ import org.cityledger.streams.state.HistoryQuery;
 import org.cityledger.streams.state.HistorySnapshot;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.PartitionTotals;
+import org.cityledger.streams.state.PartitionTotalsQuery;
 import org.cityledger.streams.state.ProjectFact;
 import org.cityledger.streams.state.ProjectHistoryIndex;
 import org.cityledger.streams.state.TotalsQuery;
@@ -66,16 +67,17 @@ public final class LocalPartials implements Peers {
     /**
      * @throws QueryUnavailableException if any asked partition has no usable local copy
      */
-    public Partials answer(final PartialsRequest request, final Set<Integer> partitions, final Long maxLag) {
+    public <T> Partials<T> answer(final PartialsRequest<T> request, final Set<Integer> partitions, final Long maxLag) {
         if (request.kind() == PartialsRequest.Kind.TOTALS && request.asOfMillis() != null) {
-            return asOf(request.prefix(), request.asOfMillis(), partitions);
+            return asOf(request, partitions);
         }
         final String store = switch (request.kind()) {
-            case TOTALS -> LedgerTopology.TOTALS_STORE;
+            case TOTALS, PARTITION_TOTALS -> LedgerTopology.TOTALS_STORE;
             case DEAD_LETTERS -> LedgerTopology.DEAD_LETTER_STORE;
         };
         final Query<?> query = switch (request.kind()) {
             case TOTALS -> new TotalsQuery(request.prefix());
+            case PARTITION_TOTALS -> new PartitionTotalsQuery();
             case DEAD_LETTERS -> new DeadLetterQuery(request.before(), request.limit());
         };
         StateQueryRequest<?> iq = StateQueryRequest.inStore(store).withQuery(query).withPartitions(partitions);
@@ -83,11 +85,11 @@ public final class LocalPartials implements Peers {
             iq = iq.requireActive();
         }
         final StateQueryResult<?> result = query(iq);
-        final Map<Integer, Object> byPartition = new HashMap<>();
+        final Map<Integer, T> byPartition = new HashMap<>();
         long worstLag = 0;
         boolean stale = false;
         for (final int partition : partitions) {
-            final Object partial = resultOf(result, partition);
+            final T partial = request.resultOf(resultOf(result, partition));
             if (maxLag != null && !isActive(partition)) {
                 final long lag = lag(store, partition);
                 if (lag > maxLag) {
@@ -99,7 +101,7 @@ public final class LocalPartials implements Peers {
             }
             byPartition.put(partition, partial);
         }
-        return new Partials(byPartition, new Provenance(Set.of(self), stale, worstLag));
+        return new Partials<>(byPartition, new Provenance(Set.of(self), stale, worstLag));
     }
 
     /**
@@ -108,10 +110,12 @@ public final class LocalPartials implements Peers {
      * history's committed offset ({@link AsOfTotals}). Both reads go through interactive queries,
      * so a task that closes meanwhile fails the question instead of reading a closed store.
      */
-    private Partials asOf(final String prefix, final long asOfMillis, final Set<Integer> partitions) {
+    private <T> Partials<T> asOf(final PartialsRequest<T> request, final Set<Integer> partitions) {
+        final String prefix = request.prefix();
+        final long asOfMillis = request.asOfMillis();
         final StateQueryResult<CompletableFuture<HistorySnapshot>> histories = query(StateQueryRequest
                 .inStore(LedgerTopology.TOTALS_STORE).withQuery(new HistoryQuery()).withPartitions(partitions).requireActive());
-        final Map<Integer, Object> byPartition = new HashMap<>();
+        final Map<Integer, T> byPartition = new HashMap<>();
         final long period = TotalsKey.period(asOfMillis);
         for (final int partition : partitions) {
             final HistorySnapshot history = await(resultOf(histories, partition), partition);
@@ -121,7 +125,7 @@ public final class LocalPartials implements Peers {
                             EventTimeIndex.periodBound(period + 1)))
                     .withPartitions(Set.of(partition)).requireActive());
             try (KeyValueIterator<Bytes, byte[]> samePeriod = resultOf(entries, partition)) {
-                byPartition.put(partition, AsOfTotals.of(history, prefix, asOfMillis, new Iterator<>() {
+                byPartition.put(partition, request.resultOf(AsOfTotals.of(history, prefix, asOfMillis, new Iterator<>() {
                     @Override
                     public boolean hasNext() {
                         return samePeriod.hasNext();
@@ -131,10 +135,10 @@ public final class LocalPartials implements Peers {
                     public EventTimeIndex.Entry next() {
                         return EventTimeIndex.entry(samePeriod.next().value);
                     }
-                }));
+                })));
             }
         }
-        return new Partials(byPartition, Provenance.of(self));
+        return new Partials<>(byPartition, Provenance.of(self));
     }
 
     private HistorySnapshot await(final CompletableFuture<HistorySnapshot> history, final int partition) {
@@ -255,7 +259,7 @@ public final class LocalPartials implements Peers {
     }
 
     @Override
-    public CompletableFuture<Partials> partials(final HostInfo host, final PartialsRequest request, final Set<Integer> partitions,
+    public <T> CompletableFuture<Partials<T>> partials(final HostInfo host, final PartialsRequest<T> request, final Set<Integer> partitions,
                                                 final Long maxLag) {
         try {
             return CompletableFuture.completedFuture(answer(request, partitions, maxLag));

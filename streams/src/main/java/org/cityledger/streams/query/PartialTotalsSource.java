@@ -20,14 +20,13 @@ public interface PartialTotalsSource {
     Answer<Map<String, Totals>> totals(String prefix, Ask ask);
 
     /** The source over the ledger's totals store in every partition, on whichever instance holds it. */
-    @SuppressWarnings("unchecked")
     static PartialTotalsSource of(final Router router) {
         return (prefix, ask) -> {
-            final PartialsRequest request = PartialsRequest.totals(prefix, ask.asOf() == null ? null : ask.asOf().toEpochMilli());
+            final PartialsRequest<Map<String, Totals>> request = PartialsRequest.totals(prefix, ask.asOf() == null ? null : ask.asOf().toEpochMilli());
             return router.gather(request, ask.maxLag()).map(partials -> {
                 final Map<String, Totals> sum = new HashMap<>();
-                for (final Object partial : partials) {
-                    ((Map<String, Totals>) partial).forEach((key, totals) -> sum.merge(key, totals, Totals::plus));
+                for (final Map<String, Totals> partial : partials) {
+                    partial.forEach((key, totals) -> sum.merge(key, totals, Totals::plus));
                 }
                 return sum;
             });

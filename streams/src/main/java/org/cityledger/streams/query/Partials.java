@@ -4,7 +4,9 @@ import java.util.Map;
 
 /**
  * One instance's answer to a {@link PartialsRequest}: a result per partition it answered for, and
- * where that came from. Results are {@code Map<String, Totals>} or {@code DeadLetterPage}.
+ * where that came from.
+ *
+ * @param <T> what each partition answered (the request's kind decides)
  */
-public record Partials(Map<Integer, Object> byPartition, Provenance provenance) {
+public record Partials<T>(Map<Integer, T> byPartition, Provenance provenance) {
 }

@@ -21,7 +21,7 @@ public interface Peers {
      * @param maxLag null: only from active tasks; else a standby within this lag may answer
      * @return completes with the partials, or exceptionally if the host cannot answer them all
      */
-    CompletableFuture<Partials> partials(HostInfo host, PartialsRequest request, Set<Integer> partitions, Long maxLag);
+    <T> CompletableFuture<Partials<T>> partials(HostInfo host, PartialsRequest<T> request, Set<Integer> partitions, Long maxLag);
 
     /** Asks {@code host}, which owns the project's {@code partition}, for one counted event (empty if unknown). */
     CompletableFuture<Optional<IndexedEvent>> event(HostInfo host, String projectId, String eventId, int partition);

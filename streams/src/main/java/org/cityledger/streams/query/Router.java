@@ -63,8 +63,8 @@ public final class Router {
     }
 
     /** Every partition's answer to {@code request}, in partition order, and where they came from. */
-    public Answer<List<Object>> gather(final PartialsRequest request, final Long maxLag) {
-        final Map<Integer, Object> results = new HashMap<>();
+    public <T> Answer<List<T>> gather(final PartialsRequest<T> request, final Long maxLag) {
+        final Map<Integer, T> results = new HashMap<>();
         Provenance provenance = new Provenance(Set.of(), false, 0);
         final Set<Integer> missing = new TreeSet<>();
         final Map<HostInfo, Set<Integer>> byOwner = new LinkedHashMap<>();
@@ -77,10 +77,10 @@ public final class Router {
                 byOwner.computeIfAbsent(owner, h -> new TreeSet<>()).add(p);
             }
         }
-        final Map<HostInfo, CompletableFuture<Partials>> asked = new LinkedHashMap<>();
+        final Map<HostInfo, CompletableFuture<Partials<T>>> asked = new LinkedHashMap<>();
         byOwner.forEach((host, partitions) -> asked.put(host, ask(host, request, partitions, null)));
-        for (final Map.Entry<HostInfo, CompletableFuture<Partials>> entry : asked.entrySet()) {
-            final Optional<Partials> partials = await(entry.getValue(), entry.getKey());
+        for (final Map.Entry<HostInfo, CompletableFuture<Partials<T>>> entry : asked.entrySet()) {
+            final Optional<Partials<T>> partials = await(entry.getValue(), entry.getKey());
             if (partials.isPresent()) {
                 results.putAll(partials.get().byPartition());
                 provenance = provenance.plus(partials.get().provenance());
@@ -96,15 +96,15 @@ public final class Router {
                         + "(rebalancing or restoring); retry, or accept a standby's answer with ?maxLag=");
             }
             for (final int partition : missing) {
-                final Partials standby = fromStandby(request, partition, maxLag);
+                final Partials<T> standby = fromStandby(request, partition, maxLag);
                 results.putAll(standby.byPartition());
                 provenance = provenance.plus(standby.provenance());
                 routes.accept(Route.STANDBY);
             }
         }
-        final List<Object> ordered = new ArrayList<>(partitionCount);
+        final List<T> ordered = new ArrayList<>(partitionCount);
         for (int p = 0; p < partitionCount; p++) {
-            final Object result = results.get(p);
+            final T result = results.get(p);
             if (result == null) {
                 throw new QueryUnavailableException("partition " + p + " went unanswered; retry shortly");
             }
@@ -199,7 +199,7 @@ public final class Router {
         return described;
     }
 
-    private Partials fromStandby(final PartialsRequest request, final int partition, final long maxLag) {
+    private <T> Partials<T> fromStandby(final PartialsRequest<T> request, final int partition, final long maxLag) {
         final List<HostInfo> candidates = new ArrayList<>();
         for (final HostInfo host : cluster.standbys(partition)) {
             // our own standby first: no network hop
@@ -210,7 +210,7 @@ public final class Router {
             }
         }
         for (final HostInfo host : candidates) {
-            final Optional<Partials> answer = await(ask(host, request, Set.of(partition), maxLag), host);
+            final Optional<Partials<T>> answer = await(ask(host, request, Set.of(partition), maxLag), host);
             if (answer.isPresent()) {
                 return answer.get();
             }
@@ -219,7 +219,7 @@ public final class Router {
                 + maxLag + " right now; retry shortly");
     }
 
-    private CompletableFuture<Partials> ask(final HostInfo host, final PartialsRequest request, final Set<Integer> partitions,
+    private <T> CompletableFuture<Partials<T>> ask(final HostInfo host, final PartialsRequest<T> request, final Set<Integer> partitions,
                                             final Long maxLag) {
         return (host.equals(self) ? local : peers).partials(host, request, partitions, maxLag);
     }

@@ -46,7 +46,7 @@ import org.cityledger.streams.totals.TotalsKey;
  *
  * <p>Changelog format: every value is the number of the commit that wrote it (8 bytes) and the
  * totals ({@link TotalsCodec}); each commit's writes end with {@link #COMMIT_MARKER} holding that
- * number and the last input offset the commit includes. A standby's copy is consistent when no value
+ * number, the last input offset the commit includes and the partition's dead-letter count then. A standby's copy is consistent when no value
  * is newer than the marker (restoration may stop midway through a commit's writes).
  */
 public final class TotalsStore implements CommitParticipant {
@@ -69,6 +69,8 @@ public final class TotalsStore implements CommitParticipant {
     private PartitionTotals staged;
     /** Whether records changed the totals since the last published commit. Stream thread. */
     private boolean changedSinceCommit;
+    /** Records of the partition refused so far, committed or not. Stream thread. */
+    private long deadLetters;
 
     TotalsStore(final LongSupplier clock) {
         this.clock = clock;
@@ -91,6 +93,12 @@ public final class TotalsStore implements CommitParticipant {
         final MutableTotals.Change change = MutableTotals.change(contribution, sign);
         slices.apply(change, contribution.district(), contribution.sector());
         history.apply(change, contribution.district(), contribution.sector(), TotalsKey.period(occurredAtMillis));
+        changedSinceCommit = true;
+    }
+
+    /** Counts a refused record: the count travels with the totals, so a reader gets both as of one commit. */
+    public void deadLettered() {
+        deadLetters++;
         changedSinceCommit = true;
     }
 
@@ -117,6 +125,7 @@ public final class TotalsStore implements CommitParticipant {
         final Read restored = read(inner);
         restored.totals().slices().forEach(slices::restore);
         base = restored.totals();
+        deadLetters = Math.max(0, base.deadLetters());
         staged = null;
         changedSinceCommit = false;
         published.set(base);
@@ -131,8 +140,9 @@ public final class TotalsStore implements CommitParticipant {
             changes.put(key, totals);
             inner.put(key, stamped(sequence, TotalsCodec.toBytes(totals)));
         });
-        inner.put(COMMIT_MARKER, ByteBuffer.allocate(2 * Long.BYTES).putLong(sequence).putLong(throughOffset).array());
-        staged = base.next(sequence, throughOffset, changes);
+        inner.put(COMMIT_MARKER, ByteBuffer.allocate(3 * Long.BYTES).putLong(sequence).putLong(throughOffset).putLong(deadLetters)
+                .array());
+        staged = base.next(sequence, throughOffset, deadLetters, changes);
         base = staged;
     }
 
@@ -155,6 +165,7 @@ public final class TotalsStore implements CommitParticipant {
         history.clear();
         staged = null;
         base = PartitionTotals.EMPTY;
+        deadLetters = 0;
         changedSinceCommit = false;
     }
 
@@ -267,6 +278,13 @@ public final class TotalsStore implements CommitParticipant {
                 return QueryResult.forFailure(FailureReason.NOT_ACTIVE, "verdicts come from the active copy");
             }
             answer = (QueryResult<R>) QueryResult.forResult(committedThrough(through.offset()));
+        } else if (query instanceof PartitionTotalsQuery) {
+            final PartitionTotals totals = active ? committed() : standbySnapshot(inner);
+            if (totals == null) {
+                return QueryResult.forFailure(FailureReason.NOT_UP_TO_BOUND,
+                        "the standby of this partition is midway through restoring a commit; ask again");
+            }
+            answer = (QueryResult<R>) QueryResult.forResult(totals);
         } else if (query instanceof HistoryQuery) {
             if (!active) {
                 return QueryResult.forFailure(FailureReason.NOT_ACTIVE, "as-of totals need the active copy: a standby keeps no history");
@@ -294,6 +312,7 @@ public final class TotalsStore implements CommitParticipant {
         long committed = 0;
         // no marker: nothing was ever committed here
         long offset = -1;
+        long deadLetters = -1;
         long newest = 0;
         try (KeyValueIterator<String, byte[]> all = inner.all()) {
             while (all.hasNext()) {
@@ -301,13 +320,14 @@ public final class TotalsStore implements CommitParticipant {
                 if (COMMIT_MARKER.equals(entry.key)) {
                     committed = stamp(entry.value);
                     offset = markerOffset(entry.value);
+                    deadLetters = markerDeadLetters(entry.value);
                 } else {
                     newest = Math.max(newest, stamp(entry.value));
                     slices.put(entry.key, payload(entry.value));
                 }
             }
         }
-        return new Read(new PartitionTotals(committed, offset, slices), newest);
+        return new Read(new PartitionTotals(committed, offset, deadLetters, slices), newest);
     }
 
     private static byte[] stamped(final long stamp, final byte[] payload) {
@@ -321,6 +341,11 @@ public final class TotalsStore implements CommitParticipant {
     /** Markers written before the offset was recorded hold the commit number alone. */
     private static long markerOffset(final byte[] marker) {
         return marker.length >= 2 * Long.BYTES ? ByteBuffer.wrap(marker, Long.BYTES, Long.BYTES).getLong() : PartitionTotals.ALL_RESTORED;
+    }
+
+    /** Markers written before the dead-letter count was recorded hold none: -1, unknown. */
+    private static long markerDeadLetters(final byte[] marker) {
+        return marker.length >= 3 * Long.BYTES ? ByteBuffer.wrap(marker, 2 * Long.BYTES, Long.BYTES).getLong() : -1;
     }
 
     private static Totals payload(final byte[] value) {

@@ -283,6 +283,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         deadLetters.add(new DeadLetter(now, reason, eventId, meta == null ? "" : meta.topic(),
                 meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), record.key(), record.value()));
         deadLetterSensor.record();
+        totals.deadLettered();
         LOG.debug("dead letter {}: {}", eventId, reason);
     }
 

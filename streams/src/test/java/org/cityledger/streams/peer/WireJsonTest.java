@@ -22,9 +22,10 @@ class WireJsonTest {
     void shouldCarryTotalsPartialsWithExactDecimals() throws JsonProcessingException {
         final KindTotals funding = new KindTotals(2, Map.of("EUR", new BigDecimal("0.10000000000000000001")), Map.of());
         final Totals totals = new Totals(KindTotals.EMPTY, KindTotals.EMPTY, funding);
-        final Partials sent = new Partials(Map.of(3, Map.of("d1", totals)), new Provenance(Set.of("b:2", "a:1"), true, 7));
+        final Partials<Map<String, Totals>> sent = new Partials<>(Map.of(3, Map.of("d1", totals)),
+                new Provenance(Set.of("b:2", "a:1"), true, 7));
 
-        final Partials read = WireJson.readPartials(PartialsRequest.Kind.TOTALS, WireJson.writePartials(sent));
+        final Partials<Map<String, Totals>> read = WireJson.readPartials(PartialsRequest.totals("", null), WireJson.writePartials(sent));
 
         assertThat(read).isEqualTo(sent);
     }

@@ -31,7 +31,7 @@ class RouterTest {
     private static final HostInfo SELF = new HostInfo("self", 1);
     private static final HostInfo A = new HostInfo("a", 2);
     private static final HostInfo B = new HostInfo("b", 3);
-    private static final PartialsRequest REQUEST = PartialsRequest.totals("T", null);
+    private static final PartialsRequest<Map<String, Totals>> REQUEST = PartialsRequest.totals("T", null);
 
     private final FakeCluster cluster = new FakeCluster();
     /** What each partition holds; the fakes answer from it. */
@@ -76,7 +76,7 @@ class RouterTest {
     }
 
     /** One partials question a fake was asked. */
-    private record Asked(HostInfo host, PartialsRequest request, Set<Integer> partitions, Long maxLag) {
+    private record Asked(HostInfo host, PartialsRequest<?> request, Set<Integer> partitions, Long maxLag) {
     }
 
     /** One event look-up a fake was asked. */
@@ -93,29 +93,30 @@ class RouterTest {
         final Map<HostInfo, Long> standbyLag = new HashMap<>();
         final Map<String, IndexedEvent> events = new HashMap<>();
         /** The partials futures of hanging hosts, for a test to complete. */
-        final List<CompletableFuture<Partials>> hanging = new ArrayList<>();
+        final List<CompletableFuture<Partials<Map<String, Totals>>>> hanging = new ArrayList<>();
         /** Told of every partials question, after it was recorded. */
         java.util.function.Consumer<Asked> onAsk = asked -> { };
 
         @Override
-        public CompletableFuture<Partials> partials(final HostInfo host, final PartialsRequest request,
-                                                    final Set<Integer> partitions, final Long maxLag) {
+        public <T> CompletableFuture<Partials<T>> partials(final HostInfo host, final PartialsRequest<T> request,
+                                                           final Set<Integer> partitions, final Long maxLag) {
             final Asked question = new Asked(host, request, new TreeSet<>(partitions), maxLag);
             asked.add(question);
-            final CompletableFuture<Partials> future = respond(host, () -> answer(host, partitions, maxLag));
+            final CompletableFuture<Partials<T>> future = respond(host, () -> answer(request, host, partitions, maxLag));
             if (behaviour.get(host) == Behaviour.HANG) {
-                hanging.add(future);
+                // every question a test hangs is a totals question
+                hanging.add(castTotals(future));
             }
             onAsk.accept(question);
             return future;
         }
 
-        Partials answer(final HostInfo host, final Set<Integer> partitions, final Long maxLag) {
-            final Map<Integer, Object> byPartition = new HashMap<>();
-            partitions.forEach(p -> byPartition.put(p, store.getOrDefault(p, Map.of())));
+        <T> Partials<T> answer(final PartialsRequest<T> request, final HostInfo host, final Set<Integer> partitions, final Long maxLag) {
+            final Map<Integer, T> byPartition = new HashMap<>();
+            partitions.forEach(p -> byPartition.put(p, request.resultOf(store.getOrDefault(p, Map.of()))));
             final Provenance provenance = maxLag == null ? Provenance.of(Router.hostId(host))
                     : new Provenance(Set.of(Router.hostId(host)), true, standbyLag.getOrDefault(host, 0L));
-            return new Partials(byPartition, provenance);
+            return new Partials<>(byPartition, provenance);
         }
 
         @Override
@@ -152,6 +153,11 @@ class RouterTest {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<Partials<Map<String, Totals>>> castTotals(final CompletableFuture<?> future) {
+        return (CompletableFuture<Partials<Map<String, Totals>>>) future;
+    }
+
     // --- helpers ---
 
     private Router router(final int partitionCount) {
@@ -184,8 +190,8 @@ class RouterTest {
         return router(6);
     }
 
-    private static List<Object> expectedInOrder(final int count) {
-        final List<Object> expected = new ArrayList<>();
+    private static List<Map<String, Totals>> expectedInOrder(final int count) {
+        final List<Map<String, Totals>> expected = new ArrayList<>();
         for (int p = 0; p < count; p++) {
             expected.add(marked(p));
         }
@@ -236,7 +242,7 @@ class RouterTest {
         partitions(3);
         cluster.activeOwners.putAll(Map.of(0, SELF, 1, SELF, 2, SELF));
 
-        final Answer<List<Object>> answer = router(3).gather(REQUEST, null);
+        final Answer<List<Map<String, Totals>>> answer = router(3).gather(REQUEST, null);
 
         assertThat(answer.provenance()).isEqualTo(new Provenance(Set.of("self:1"), false, 0));
         assertThat(answer.value()).isEqualTo(expectedInOrder(3));
@@ -256,14 +262,14 @@ class RouterTest {
 
     @Test
     void shouldAnswerInPartitionOrder() {
-        final Answer<List<Object>> answer = threeHosts().gather(REQUEST, null);
+        final Answer<List<Map<String, Totals>>> answer = threeHosts().gather(REQUEST, null);
 
         assertThat(answer.value()).isEqualTo(expectedInOrder(6));
     }
 
     @Test
     void shouldNameEveryAnsweringInstanceInTheProvenance() {
-        final Answer<List<Object>> answer = threeHosts().gather(REQUEST, null);
+        final Answer<List<Map<String, Totals>>> answer = threeHosts().gather(REQUEST, null);
 
         assertThat(answer.provenance()).isEqualTo(new Provenance(Set.of("self:1", "a:2", "b:3"), false, 0));
     }
@@ -279,7 +285,7 @@ class RouterTest {
 
     @Test
     void shouldPassTheRequestUnchangedToEveryHost() {
-        final PartialsRequest request = PartialsRequest.totals("D|", Instant.parse("2022-02-10T04:00:00Z").toEpochMilli());
+        final PartialsRequest<Map<String, Totals>> request = PartialsRequest.totals("D|", Instant.parse("2022-02-10T04:00:00Z").toEpochMilli());
 
         threeHosts().gather(request, null);
 
@@ -294,11 +300,11 @@ class RouterTest {
         peers.behaviour.put(A, Behaviour.HANG);
         peers.onAsk = asked -> {
             if (asked.host().equals(B)) {
-                peers.hanging.forEach(future -> future.complete(peers.answer(A, Set.of(1, 4), null)));
+                peers.hanging.forEach(future -> future.complete(peers.answer(REQUEST, A, Set.of(1, 4), null)));
             }
         };
 
-        final Answer<List<Object>> answer = router.gather(REQUEST, null);
+        final Answer<List<Map<String, Totals>>> answer = router.gather(REQUEST, null);
 
         assertThat(answer.value()).isEqualTo(expectedInOrder(6));
     }
@@ -346,7 +352,7 @@ class RouterTest {
         cluster.standbys.put(4, List.of(B));
         peers.standbyLag.put(B, 3L);
 
-        final Answer<List<Object>> answer = router.gather(REQUEST, 10L);
+        final Answer<List<Map<String, Totals>>> answer = router.gather(REQUEST, 10L);
 
         assertThat(answer.provenance()).isEqualTo(new Provenance(Set.of("self:1", "a:2", "b:3"), true, 3));
     }
@@ -365,7 +371,7 @@ class RouterTest {
 
     @Test
     void shouldNotBeStaleWhenEveryActiveOwnerAnswersThoughMaxLagWasGiven() {
-        final Answer<List<Object>> answer = threeHosts().gather(REQUEST, 10L);
+        final Answer<List<Map<String, Totals>>> answer = threeHosts().gather(REQUEST, 10L);
 
         assertThat(answer.provenance().stale()).isFalse();
         assertThat(peers.asked).extracting(Asked::maxLag).containsOnlyNulls();
@@ -393,7 +399,7 @@ class RouterTest {
         cluster.standbys.put(4, List.of(SELF, B));
         local.behaviour.put(SELF, Behaviour.FAIL);
 
-        final Answer<List<Object>> answer = router.gather(REQUEST, 10L);
+        final Answer<List<Map<String, Totals>>> answer = router.gather(REQUEST, 10L);
 
         assertThat(peers.asked).contains(new Asked(B, REQUEST, Set.of(4), 10L));
         assertThat(answer.value()).isEqualTo(expectedInOrder(6));
@@ -430,7 +436,7 @@ class RouterTest {
         cluster.standbys.put(1, List.of(B));
         cluster.standbys.put(4, List.of(SELF));
 
-        final Answer<List<Object>> answer = router.gather(REQUEST, 10L);
+        final Answer<List<Map<String, Totals>>> answer = router.gather(REQUEST, 10L);
 
         assertThat(peers.asked).contains(new Asked(B, REQUEST, Set.of(1), 10L));
         assertThat(local.asked).contains(new Asked(SELF, REQUEST, Set.of(4), 10L));
@@ -479,7 +485,7 @@ class RouterTest {
         cluster.standbys.put(1, List.of(B));
         cluster.standbys.put(4, List.of(B));
 
-        final Answer<List<Object>> answer = router(6, Duration.ofMillis(200)).gather(REQUEST, 10L);
+        final Answer<List<Map<String, Totals>>> answer = router(6, Duration.ofMillis(200)).gather(REQUEST, 10L);
 
         assertThat(answer.value()).isEqualTo(expectedInOrder(6));
         assertThat(peers.asked).contains(new Asked(B, REQUEST, Set.of(1), 10L), new Asked(B, REQUEST, Set.of(4), 10L));
@@ -686,7 +692,7 @@ class RouterTest {
 
         source.totals(TotalsKey.DISTRICT_PREFIX, Ask.asOf(asOf));
 
-        final PartialsRequest expected = PartialsRequest.totals(TotalsKey.DISTRICT_PREFIX, asOf.toEpochMilli());
+        final PartialsRequest<Map<String, Totals>> expected = PartialsRequest.totals(TotalsKey.DISTRICT_PREFIX, asOf.toEpochMilli());
         assertThat(local.asked).extracting(Asked::request).containsExactly(expected);
         assertThat(peers.asked).extracting(Asked::request).containsExactly(expected, expected);
     }
