@@ -55,6 +55,7 @@ final class ApiDocs {
             "/internal/projects/{project}/events/{event}",
             "/internal/projects/{project}/facts",
             "/internal/verdicts",
+            "/internal/events",
             "/internal/instance");
 
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");

@@ -3,14 +3,21 @@ package org.cityledger.streams.http;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.cityledger.streams.query.Answer;
+import org.cityledger.domain.EventKind;
+import org.cityledger.domain.Reference;
 import org.cityledger.streams.query.BadQueryException;
+import org.cityledger.streams.query.EventsPage;
+import org.cityledger.streams.query.EventsRequest;
 import org.cityledger.streams.query.InstanceInfo;
 import org.cityledger.streams.query.ProjectStory;
 import org.cityledger.streams.query.Router;
@@ -18,6 +25,7 @@ import org.cityledger.streams.query.Verdict;
 import org.cityledger.streams.query.VerdictRequest;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.SliceEvent;
 
 /**
  * Where an auditor or an office checks on one event ({@code /api/projects/{project}/events/{event}},
@@ -56,6 +64,97 @@ final class AuditController {
         json.put("amount", TotalsJson.money(event.contribution().amount()));
         json.put("extra", event.contribution().extra() == null ? null : TotalsJson.money(event.contribution().extra()));
         ctx.json(json);
+    }
+
+    /** The page size of {@code GET /api/events} when none is asked. */
+    static final int DEFAULT_EVENTS_LIMIT = 100;
+
+    /**
+     * {@code GET /api/events?district=&sector=&type=&from=&to=&limit=&cursor=}: the counted events of a
+     * slice whose occurrence lies in a range, in order of occurrence then event id, paged. With
+     * {@code to} an as-of instant, exactly the events that make up that as-of total.
+     */
+    void events(final Context ctx) {
+        final String district = ctx.queryParam("district") == null ? null : Reference.districtCode(ctx.queryParam("district"));
+        final String sector = ctx.queryParam("sector") == null ? null : Reference.sectorCode(ctx.queryParam("sector"));
+        final EventKind kind = kind(ctx.queryParam("type"));
+        final long from = instant(ctx.queryParam("from"), "from", Long.MIN_VALUE);
+        final long to = instant(ctx.queryParam("to"), "to", Long.MAX_VALUE);
+        final int limit = limit(ctx.queryParam("limit"));
+        final EventsCursor cursor = EventsCursor.decode(ctx.queryParam("cursor"));
+        final Answer<EventsPage> answer = router.events(new EventsRequest(district, sector, kind, from, to,
+                cursor == null ? Long.MIN_VALUE : cursor.occurredAt(), cursor == null ? null : cursor.eventId(),
+                cursor == null ? null : cursor.project(), limit));
+        ctx.header(TotalsController.INSTANCE_HEADER, String.join(",", answer.provenance().instances()));
+        final EventsPage page = answer.value();
+        final String next = page.more() ? EventsCursor.after(page.events().get(page.events().size() - 1)) : null;
+        if (next != null) {
+            ctx.header(TotalsController.NEXT_CURSOR_HEADER, next);
+        }
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("events", page.events().stream().map(AuditController::listed).toList());
+        json.put("nextCursor", next);
+        ctx.json(json);
+    }
+
+    private static Map<String, Object> listed(final SliceEvent event) {
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("eventId", event.eventId());
+        json.put("project", event.project());
+        json.put("kind", event.contribution().kind().name());
+        json.put("occurredAt", Instant.ofEpochMilli(event.occurredAt()).toString());
+        json.put("district", event.contribution().district());
+        json.put("sector", event.contribution().sector());
+        json.put("currency", event.contribution().currency());
+        json.put("amount", TotalsJson.money(event.contribution().amount()));
+        switch (event.contribution().kind()) {
+            case GROUNDBREAKING -> json.put("plannedWithinYear", TotalsJson.money(event.contribution().extra()));
+            case FUNDING -> json.put("matching", event.contribution().extra() == null ? null
+                    : TotalsJson.money(event.contribution().extra()));
+            default -> {
+                // a signing has one figure
+            }
+        }
+        json.put("partition", event.partition());
+        json.put("offset", event.addedAt());
+        return json;
+    }
+
+    private static EventKind kind(final String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return EventKind.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (final IllegalArgumentException e) {
+            throw new BadQueryException("type", "must be SIGNING, GROUNDBREAKING or FUNDING, got '" + value + "'");
+        }
+    }
+
+    private static long instant(final String value, final String name, final long absent) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant().toEpochMilli();
+        } catch (final DateTimeParseException e) {
+            try {
+                return Instant.parse(value).toEpochMilli();
+            } catch (final DateTimeParseException e2) {
+                throw new BadQueryException(name, "must be an ISO-8601 instant such as 2022-02-10T12:00:00+08:00, got '" + value + "'");
+            }
+        }
+    }
+
+    private static int limit(final String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_EVENTS_LIMIT;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (final NumberFormatException e) {
+            throw new BadQueryException("limit", "must be a whole number, got '" + value + "'");
+        }
     }
 
     /** {@code GET /api/projects/{project}}: what the project counts now, and every record of it with its verdict. */

@@ -27,6 +27,7 @@ final class InternalController {
     static final String INSTANCE = WireJson.INSTANCE_PATH;
     static final String FACTS = WireJson.FACTS_PATH;
     static final String VERDICTS = WireJson.VERDICTS_PATH;
+    static final String EVENTS_OF_PARTITIONS = WireJson.EVENTS_PATH;
 
     private final LocalPartials local;
 
@@ -56,6 +57,11 @@ final class InternalController {
     void facts(final Context ctx) {
         final int partition = Integer.parseInt(required(ctx, "partition"));
         ctx.contentType("application/json").result(WireJson.writeFacts(local.facts(ctx.pathParam("project"), partition)));
+    }
+
+    void events(final Context ctx) throws JsonProcessingException {
+        final WireJson.EventsQuestion question = WireJson.readEventsQuestion(ctx.body());
+        ctx.contentType("application/json").result(WireJson.writeSliceEvents(local.events(question.request(), question.partitions())));
     }
 
     void verdicts(final Context ctx) throws JsonProcessingException {

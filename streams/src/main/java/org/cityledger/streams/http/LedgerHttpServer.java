@@ -80,6 +80,7 @@ public final class LedgerHttpServer {
                 final AuditController audit = new AuditController(services.router());
                 config.routes.get("/api/projects/{project}", audit::project);
                 config.routes.get("/api/projects/{project}/events/{event}", audit::event);
+                config.routes.get("/api/events", audit::events);
                 config.routes.get("/api/events/{event}/verdict", audit::verdict);
                 config.routes.post("/api/verdicts", audit::verdicts);
                 config.routes.get("/api/instances", audit::instances);
@@ -94,6 +95,7 @@ public final class LedgerHttpServer {
                 config.routes.get(InternalController.EVENTS, internal::event);
                 config.routes.get(InternalController.FACTS, internal::facts);
                 config.routes.post(InternalController.VERDICTS, internal::verdicts);
+                config.routes.post(InternalController.EVENTS_OF_PARTITIONS, internal::events);
                 config.routes.get(InternalController.INSTANCE, internal::instance);
             }
             config.routes.get("/api/reference/districts", controller::districtCodes);

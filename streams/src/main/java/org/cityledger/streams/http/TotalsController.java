@@ -1,6 +1,8 @@
 package org.cityledger.streams.http;
 
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,6 +39,9 @@ final class TotalsController {
 
     void summary(final Context ctx) {
         final Ask ask = ask(ctx);
+        if (explain(ctx, null, null, ask)) {
+            return;
+        }
         single(ctx, service.summary(ask), ask);
     }
 
@@ -47,6 +52,9 @@ final class TotalsController {
 
     void district(final Context ctx) {
         final Ask ask = ask(ctx);
+        if (explain(ctx, ctx.pathParam("district"), null, ask)) {
+            return;
+        }
         single(ctx, service.district(ctx.pathParam("district"), ask), ask);
     }
 
@@ -57,11 +65,17 @@ final class TotalsController {
 
     void sector(final Context ctx) {
         final Ask ask = ask(ctx);
+        if (explain(ctx, null, ctx.pathParam("sector"), ask)) {
+            return;
+        }
         single(ctx, service.sector(ctx.pathParam("sector"), ask), ask);
     }
 
     void cell(final Context ctx) {
         final Ask ask = ask(ctx);
+        if (explain(ctx, ctx.pathParam("district"), ctx.pathParam("sector"), ask)) {
+            return;
+        }
         single(ctx, service.cell(ctx.pathParam("district"), ctx.pathParam("sector"), ask), ask);
     }
 
@@ -77,6 +91,29 @@ final class TotalsController {
         json.put("figuresChecked", answer.value().figuresChecked());
         json.put("mismatches", answer.value().mismatches());
         ctx.json(json);
+    }
+
+    /**
+     * {@code ?explain=true}: the events that make up this total, as of the asked instant, are the
+     * counted events of the same slice that occurred by then: answered with a redirect (303) to that
+     * page of {@code GET /api/events}, so that there is one listing and one way to page it.
+     */
+    private static boolean explain(final Context ctx, final String district, final String sector, final Ask ask) {
+        if (!"true".equalsIgnoreCase(ctx.queryParam("explain"))) {
+            return false;
+        }
+        final StringBuilder location = new StringBuilder("/api/events?limit=").append(AuditController.DEFAULT_EVENTS_LIMIT);
+        if (district != null) {
+            location.append("&district=").append(URLEncoder.encode(district, StandardCharsets.UTF_8));
+        }
+        if (sector != null) {
+            location.append("&sector=").append(URLEncoder.encode(sector, StandardCharsets.UTF_8));
+        }
+        if (ask.asOf() != null) {
+            location.append("&to=").append(URLEncoder.encode(ask.asOf().toString(), StandardCharsets.UTF_8));
+        }
+        ctx.redirect(location.toString(), HttpStatus.SEE_OTHER);
+        return true;
     }
 
     void districtCodes(final Context ctx) {

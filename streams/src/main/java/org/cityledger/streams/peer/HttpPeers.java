@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.SliceEvent;
+import org.cityledger.streams.query.EventsRequest;
 import org.cityledger.streams.query.VerdictRequest;
 import org.cityledger.streams.query.Verdict;
 import java.util.List;
@@ -124,6 +126,19 @@ public final class HttpPeers implements Peers, AutoCloseable {
                 throw new CompletionException(e);
             }
         });
+    }
+
+    @Override
+    public CompletableFuture<List<SliceEvent>> events(final HostInfo host, final EventsRequest request, final Set<Integer> partitions) {
+        final byte[] body = WireJson.writeEventsQuestion(request, partitions).getBytes(StandardCharsets.UTF_8);
+        return submit(host, () -> exchange(host, connection -> connection.post(WireJson.EVENTS_PATH, headers, body,
+                settings.timeoutMillis()))).thenApply(answer -> {
+                    try {
+                        return WireJson.readSliceEvents(answer);
+                    } catch (final JsonProcessingException e) {
+                        throw new CompletionException(e);
+                    }
+                });
     }
 
     @Override

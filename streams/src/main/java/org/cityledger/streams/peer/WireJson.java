@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.cityledger.streams.query.EventsRequest;
 import org.cityledger.streams.query.InstanceInfo;
 import org.cityledger.streams.query.Partials;
 import org.cityledger.streams.query.PartialsRequest;
@@ -24,6 +26,7 @@ import org.cityledger.streams.state.DeadLetterPage;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.PartitionTotals;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.SliceEvent;
 import org.cityledger.streams.totals.Totals;
 
 /**
@@ -42,6 +45,8 @@ public final class WireJson {
     public static final String INSTANCE_PATH = "/internal/instance";
     /** A project's committed facts, from the instance owning {@code ?partition=}. */
     public static final String FACTS_PATH = "/internal/projects/{project}/facts";
+    /** Counted events of some partitions the answering instance runs: POST {@link EventsQuestion}. */
+    public static final String EVENTS_PATH = "/internal/events";
     /** Verdicts on records of partitions the answering instance runs: POST a JSON array of requests, {@code ?wait=PT5S}. */
     public static final String VERDICTS_PATH = "/internal/verdicts";
 
@@ -72,6 +77,26 @@ public final class WireJson {
 
     public static String writeInstance(final InstanceInfo instance) {
         return write(instance);
+    }
+
+    /** An events question on the wire: what is asked, of which partitions. */
+    public record EventsQuestion(EventsRequest request, Set<Integer> partitions) {
+    }
+
+    static String writeEventsQuestion(final EventsRequest request, final Set<Integer> partitions) {
+        return write(new EventsQuestion(request, partitions));
+    }
+
+    public static EventsQuestion readEventsQuestion(final String json) throws JsonProcessingException {
+        return MAPPER.readValue(json, EventsQuestion.class);
+    }
+
+    public static String writeSliceEvents(final List<SliceEvent> events) {
+        return write(events);
+    }
+
+    static List<SliceEvent> readSliceEvents(final String json) throws JsonProcessingException {
+        return MAPPER.readValue(json, new TypeReference<List<SliceEvent>>() { });
     }
 
     public static String writeFacts(final List<ProjectFact> facts) {

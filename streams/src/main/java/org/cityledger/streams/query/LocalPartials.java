@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.state.AsOfTotals;
+import org.cityledger.streams.state.AuditIndex;
 import org.cityledger.streams.state.CommittedThroughQuery;
 import org.cityledger.streams.state.DeadLetterQuery;
 import org.cityledger.streams.state.EventTimeIndex;
@@ -38,7 +40,7 @@ import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.PartitionTotals;
 import org.cityledger.streams.state.PartitionTotalsQuery;
 import org.cityledger.streams.state.ProjectFact;
-import org.cityledger.streams.state.ProjectHistoryIndex;
+import org.cityledger.streams.state.SliceEvent;
 import org.cityledger.streams.state.TotalsQuery;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.cityledger.streams.totals.TotalsKey;
@@ -194,8 +196,8 @@ public final class LocalPartials implements Peers {
                 verdicts.add(Verdict.pending(request));
                 continue;
             }
-            final StateQueryResult<byte[]> fact = query(StateQueryRequest.inStore(LedgerTopology.PROJECT_HISTORY_STORE)
-                    .withQuery(KeyQuery.<Bytes, byte[]>withKey(ProjectHistoryIndex.factKey(request.project(), request.offset())))
+            final StateQueryResult<byte[]> fact = query(StateQueryRequest.inStore(LedgerTopology.AUDIT_STORE)
+                    .withQuery(KeyQuery.<Bytes, byte[]>withKey(AuditIndex.factKey(request.project(), request.offset())))
                     .withPartitions(Set.of(request.partition())).requireActive());
             final byte[] bytes = resultOf(fact, request.partition());
             verdicts.add(Verdict.of(request, bytes == null ? null : ProjectFact.fromBytes(bytes)));
@@ -225,8 +227,8 @@ public final class LocalPartials implements Peers {
         final PartitionTotals committed = resultOf(query(StateQueryRequest.inStore(LedgerTopology.TOTALS_STORE)
                 .withQuery(new CommittedThroughQuery(-1)).withPartitions(Set.of(partition)).requireActive()), partition).join();
         final StateQueryResult<KeyValueIterator<Bytes, byte[]>> range = query(StateQueryRequest
-                .inStore(LedgerTopology.PROJECT_HISTORY_STORE)
-                .withQuery(RangeQuery.<Bytes, byte[]>withRange(ProjectHistoryIndex.firstOf(project), ProjectHistoryIndex.lastOf(project)))
+                .inStore(LedgerTopology.AUDIT_STORE)
+                .withQuery(RangeQuery.<Bytes, byte[]>withRange(AuditIndex.firstOf(project), AuditIndex.lastOf(project)))
                 .withPartitions(Set.of(partition)).requireActive());
         final List<ProjectFact> facts = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = resultOf(range, partition)) {
@@ -238,6 +240,62 @@ public final class LocalPartials implements Peers {
             }
         }
         return facts;
+    }
+
+    /**
+     * Up to {@code limit + 1} counted events of {@code partitions} (run actively here) that the
+     * request asks for, in {@link EventsPage#ORDER}: each partition's cells are merged as they are
+     * read, so a page costs a seek per cell and a read per event listed, however long the history.
+     * Events are as of each partition's last commit.
+     */
+    public List<SliceEvent> events(final EventsRequest request, final Set<Integer> partitions) {
+        final List<SliceEvent> found = new ArrayList<>();
+        for (final int partition : partitions) {
+            found.addAll(events(request, partition));
+        }
+        found.sort(EventsPage.ORDER);
+        return found.size() > request.limit() + 1 ? List.copyOf(found.subList(0, request.limit() + 1)) : found;
+    }
+
+    private List<SliceEvent> events(final EventsRequest request, final int partition) {
+        final long committed = resultOf(query(StateQueryRequest.inStore(LedgerTopology.TOTALS_STORE)
+                .withQuery(new CommittedThroughQuery(-1)).withPartitions(Set.of(partition)).requireActive()), partition)
+                .join().committedOffset();
+        final List<KeyValueIterator<Bytes, byte[]>> open = new ArrayList<>();
+        final PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> EventsPage.ORDER.compare(a.event(), b.event()));
+        try {
+            for (final String[] cell : request.cells()) {
+                final KeyValueIterator<Bytes, byte[]> range = resultOf(query(StateQueryRequest.inStore(LedgerTopology.AUDIT_STORE)
+                        .withQuery(RangeQuery.<Bytes, byte[]>withRange(AuditIndex.sliceFrom(cell[0], cell[1], request.readFrom()),
+                                AuditIndex.sliceTo(cell[0], cell[1], request.toMillis())))
+                        .withPartitions(Set.of(partition)).requireActive()), partition);
+                open.add(range);
+                advance(range, heads);
+            }
+            final List<SliceEvent> page = new ArrayList<>(Math.min(request.limit() + 1, 256));
+            while (!heads.isEmpty() && page.size() <= request.limit()) {
+                final Head head = heads.poll();
+                final SliceEvent event = head.event();
+                if (event.countsAt(committed) && (request.kind() == null || request.kind() == event.contribution().kind())
+                        && request.afterCursor(event.occurredAt(), event.eventId(), event.project())) {
+                    page.add(event.inPartition(partition));
+                }
+                advance(head.range(), heads);
+            }
+            return page;
+        } finally {
+            open.forEach(KeyValueIterator::close);
+        }
+    }
+
+    /** The next event of one cell's range, and the range it came from. */
+    private record Head(SliceEvent event, KeyValueIterator<Bytes, byte[]> range) {
+    }
+
+    private static void advance(final KeyValueIterator<Bytes, byte[]> range, final PriorityQueue<Head> heads) {
+        if (range.hasNext()) {
+            heads.add(new Head(SliceEvent.fromBytes(range.next().value), range));
+        }
     }
 
     /** The counted event from this instance's active copy of {@code partition}'s event index. */
@@ -282,6 +340,15 @@ public final class LocalPartials implements Peers {
     public CompletableFuture<List<ProjectFact>> facts(final HostInfo host, final String project, final int partition) {
         try {
             return CompletableFuture.completedFuture(facts(project, partition));
+        } catch (final QueryUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<SliceEvent>> events(final HostInfo host, final EventsRequest request, final Set<Integer> partitions) {
+        try {
+            return CompletableFuture.completedFuture(events(request, partitions));
         } catch (final QueryUnavailableException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.SliceEvent;
 
 /**
  * The other ledger instances, as the router sees them. The peer package implements it over HTTP;
@@ -28,6 +29,9 @@ public interface Peers {
 
     /** Asks {@code host}, which owns the project's {@code partition}, for the project's committed facts in arrival order. */
     CompletableFuture<List<ProjectFact>> facts(HostInfo host, String project, int partition);
+
+    /** Asks {@code host} for up to {@code limit + 1} counted events of {@code partitions}, which it runs actively. */
+    CompletableFuture<List<SliceEvent>> events(HostInfo host, EventsRequest request, Set<Integer> partitions);
 
     /**
      * Asks {@code host}, which runs the records' partitions, for its verdicts on them, waiting at

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.SliceEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +128,41 @@ public final class Router {
                 asked.event(owner.host(), projectId, eventId, owner.partition()), owner.host());
         return new Answer<>(remote.orElseThrow(() -> new QueryUnavailableException("instance "
                 + hostId(owner.host()) + " owning project " + projectId + " did not answer")), Provenance.of(hostId(owner.host())));
+    }
+
+    /**
+     * A page of the counted events a request asks for, complete across instances: every partition's
+     * active owner is asked for its next {@code limit + 1}, and the answers merged in order. Unlike
+     * totals, no standby answers: the audit index is kept by active copies only.
+     *
+     * @throws QueryUnavailableException while a partition has no active owner or its owner does not answer
+     */
+    public Answer<EventsPage> events(final EventsRequest request) {
+        final Map<Integer, HostInfo> owners = cluster.activeOwners();
+        final Map<HostInfo, Set<Integer>> byOwner = new LinkedHashMap<>();
+        for (int p = 0; p < partitionCount; p++) {
+            final HostInfo owner = owners.get(p);
+            if (owner == null) {
+                throw new QueryUnavailableException("partition " + p + " has no active owner right now (rebalancing); retry shortly");
+            }
+            byOwner.computeIfAbsent(owner, h -> new TreeSet<>()).add(p);
+        }
+        final Map<HostInfo, CompletableFuture<List<SliceEvent>>> asked = new LinkedHashMap<>();
+        byOwner.keySet().stream().sorted(Comparator.comparing(host -> host.equals(self))).forEach(host -> {
+            asked.put(host, (host.equals(self) ? local : peers).events(host, request, byOwner.get(host)));
+            routes.accept(host.equals(self) ? Route.LOCAL : Route.FORWARDED);
+        });
+        final List<SliceEvent> merged = new ArrayList<>();
+        Provenance provenance = new Provenance(Set.of(), false, 0);
+        for (final Map.Entry<HostInfo, CompletableFuture<List<SliceEvent>>> entry : asked.entrySet()) {
+            merged.addAll(await(entry.getValue(), entry.getKey()).orElseThrow(() -> new QueryUnavailableException("instance "
+                    + hostId(entry.getKey()) + " did not answer for partitions " + byOwner.get(entry.getKey()) + "; retry shortly")));
+            provenance = provenance.plus(Provenance.of(hostId(entry.getKey())));
+        }
+        merged.sort(EventsPage.ORDER);
+        final boolean more = merged.size() > request.limit();
+        return new Answer<>(new EventsPage(List.copyOf(merged.subList(0, Math.min(request.limit(), merged.size()))), more),
+                provenance);
     }
 
     /** A project's story: every committed record with the ledger's verdict, from the instance owning it. */

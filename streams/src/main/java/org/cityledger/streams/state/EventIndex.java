@@ -20,7 +20,7 @@ import org.cityledger.streams.totals.TotalsKey;
  * period and counting offset, {@link EventTimeIndex}: exact as-of totals within a period,
  * forgetting past the horizon), the Bloom filters in front of the event index ({@link SeenEvents}),
  * and the project history (every record of a project with the ledger's verdict,
- * {@link ProjectHistoryIndex}). Stream thread only. No store has a changelog: the events topic is
+ * {@link AuditIndex}). Stream thread only. No store has a changelog: the events topic is
  * their source, and a task that opens without them rebuilds them ({@code LedgerProcessor}).
  *
  * <p>The event index also holds one key of its own, {@link #PROCESSED_THROUGH}: the last input offset
@@ -132,6 +132,9 @@ public final class EventIndex {
         final EventTimeIndex.Entry entry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED, eventId,
                 contribution);
         times.put(entry.key(), EventTimeIndex.value(entry));
+        history.put(AuditIndex.sliceKey(contribution.district(), contribution.sector(), occurredAt, eventId),
+                new SliceEvent(eventId, event.project().id(), occurredAt, contribution, -1, offset, EventTimeIndex.NOT_REMOVED)
+                        .toBytes());
         fact(event.project().id(), new ProjectFact(offset, arrivedAt, eventId, event.kind(), occurredAt,
                 ProjectFact.Verdict.COUNTED, null, event.corrects(), offset, event.source(), contribution,
                 event.project().name(), event.project().company()));
@@ -161,8 +164,8 @@ public final class EventIndex {
     }
 
     private void fact(final String project, final ProjectFact fact) {
-        history.put(ProjectHistoryIndex.factKey(project, fact.offset()), fact.toBytes());
-        history.put(ProjectHistoryIndex.arrivalKey(TotalsKey.period(fact.arrivedAt()), fact.offset()),
+        history.put(AuditIndex.factKey(project, fact.offset()), fact.toBytes());
+        history.put(AuditIndex.arrivalKey(TotalsKey.period(fact.arrivedAt()), fact.offset()),
                 (project == null ? "" : project).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -173,6 +176,12 @@ public final class EventIndex {
         final byte[] timeEntry = times.get(timeKey);
         if (timeEntry != null) {
             times.put(timeKey, EventTimeIndex.value(EventTimeIndex.entry(timeEntry).removedAt(offset)));
+        }
+        final Contribution c = target.contribution();
+        final Bytes sliceKey = AuditIndex.sliceKey(c.district(), c.sector(), target.occurredAt(), targetId);
+        final byte[] slice = history.get(sliceKey);
+        if (slice != null) {
+            history.put(sliceKey, SliceEvent.fromBytes(slice).removedAt(offset).toBytes());
         }
     }
 
@@ -187,17 +196,20 @@ public final class EventIndex {
      * @return how many were forgotten
      */
     public int forgetBefore(final long firstKeptPeriod, final int max) {
-        final List<KeyValue<Bytes, String>> expired = new ArrayList<>();
+        final List<KeyValue<Bytes, EventTimeIndex.Entry>> expired = new ArrayList<>();
         // keys are a period's 8 bytes and an offset's 8: every key of an earlier period sorts before the bound
         try (KeyValueIterator<Bytes, byte[]> old = times.range(EventTimeIndex.periodBound(0), EventTimeIndex.periodBound(firstKeptPeriod))) {
             while (old.hasNext() && expired.size() < max) {
                 final KeyValue<Bytes, byte[]> entry = old.next();
-                expired.add(KeyValue.pair(entry.key, EventTimeIndex.entry(entry.value).eventId()));
+                expired.add(KeyValue.pair(entry.key, EventTimeIndex.entry(entry.value)));
             }
         }
-        for (final KeyValue<Bytes, String> entry : expired) {
+        for (final KeyValue<Bytes, EventTimeIndex.Entry> entry : expired) {
+            final EventTimeIndex.Entry event = entry.value;
             times.delete(entry.key);
-            events.delete(entry.value);
+            events.delete(event.eventId());
+            history.delete(AuditIndex.sliceKey(event.contribution().district(), event.contribution().sector(),
+                    event.occurredAt(), event.eventId()));
         }
         return expired.size() + forgetFactsBefore(firstKeptPeriod, max - expired.size());
     }
@@ -205,15 +217,15 @@ public final class EventIndex {
     /** Forgets up to {@code max} project facts of records that arrived in the periods before {@code firstKeptPeriod}. */
     private int forgetFactsBefore(final long firstKeptPeriod, final int max) {
         final List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> old = history.range(ProjectHistoryIndex.arrivalBound(0),
-                ProjectHistoryIndex.arrivalBound(firstKeptPeriod))) {
+        try (KeyValueIterator<Bytes, byte[]> old = history.range(AuditIndex.arrivalBound(0),
+                AuditIndex.arrivalBound(firstKeptPeriod))) {
             while (old.hasNext() && expired.size() < max) {
                 expired.add(old.next());
             }
         }
         for (final KeyValue<Bytes, byte[]> entry : expired) {
             final long offset = ByteBuffer.wrap(entry.key.get(), 1 + Long.BYTES, Long.BYTES).getLong();
-            history.delete(ProjectHistoryIndex.factKey(new String(entry.value, StandardCharsets.UTF_8), offset));
+            history.delete(AuditIndex.factKey(new String(entry.value, StandardCharsets.UTF_8), offset));
             history.delete(entry.key);
         }
         return expired.size();

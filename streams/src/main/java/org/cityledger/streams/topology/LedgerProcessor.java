@@ -80,7 +80,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         this.context = processorContext;
         final KeyValueStore<String, byte[]> events = processorContext.getStateStore(LedgerTopology.EVENT_INDEX_STORE);
         final KeyValueStore<Bytes, byte[]> times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
-        final KeyValueStore<Bytes, byte[]> projects = processorContext.getStateStore(LedgerTopology.PROJECT_HISTORY_STORE);
+        final KeyValueStore<Bytes, byte[]> projects = processorContext.getStateStore(LedgerTopology.AUDIT_STORE);
         this.index = new EventIndex(events, times, projects, filterBytes);
         this.totalsStore = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
         this.deadLetterStore = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);

@@ -22,7 +22,7 @@ import org.cityledger.streams.state.TotalsStore;
  * <pre>
  *   ledger.events ──▶ ledger-processor ──▶ ledger.dead-letters
  *                        │
- *   ledger-event-index  ledger-event-times  ledger-project-history  ledger-totals  ledger-dead-letter-index
+ *   ledger-event-index  ledger-event-times  ledger-audit-index  ledger-totals  ledger-dead-letter-index
  * </pre>
  *
  * One processor per input partition decodes, validates, de-duplicates and applies corrections,
@@ -40,8 +40,8 @@ public final class LedgerTopology {
     public static final String EVENT_INDEX_STORE = "ledger-event-index";
     /** Counted events by 30-day period of occurredAt; exact as-of totals within a period, forgetting past the horizon. */
     public static final String EVENT_TIME_STORE = "ledger-event-times";
-    /** Every record of a project with the ledger's verdict, by project and offset; forgetting by arrival past the horizon. */
-    public static final String PROJECT_HISTORY_STORE = "ledger-project-history";
+    /** Every record of a project with its verdict, and the counted events of every district × sector cell by occurrence: what auditors read. */
+    public static final String AUDIT_STORE = "ledger-audit-index";
     /** Partial running totals of each partition per slice (summary, district, sector, cell); per-period history in memory. */
     public static final String TOTALS_STORE = "ledger-totals";
     /** The partition's dead letters, pageable newest first. */
@@ -88,7 +88,7 @@ public final class LedgerTopology {
                 PROCESSOR);
         // no changelog either: rebuilt from the events topic with the event index
         topology.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROJECT_HISTORY_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_STORE), Serdes.Bytes(), Serdes.ByteArray())
                         .withCachingDisabled()
                         .withLoggingDisabled(),
                 PROCESSOR);

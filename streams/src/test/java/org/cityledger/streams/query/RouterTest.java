@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.domain.EventKind;
 import org.cityledger.streams.state.IndexedEvent;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.SliceEvent;
 import org.cityledger.streams.totals.Contribution;
 import org.cityledger.streams.totals.KindTotals;
 import org.cityledger.streams.totals.MutableTotals;
@@ -129,6 +130,13 @@ class RouterTest {
         @Override
         public CompletableFuture<List<ProjectFact>> facts(final HostInfo host, final String project, final int partition) {
             return respond(host, List::of);
+        }
+
+        @Override
+        public CompletableFuture<List<SliceEvent>> events(final HostInfo host, final EventsRequest request,
+                                                          final Set<Integer> partitions) {
+            return respond(host, () -> partitions.stream().map(p -> new SliceEvent("e-" + p, "P-" + p, 1_000L - p,
+                    new Contribution(EventKind.SIGNING, "kunshan", "5g", "CNY", BigDecimal.ONE, null), p, p, -1)).toList());
         }
 
         @Override
@@ -767,5 +775,39 @@ class RouterTest {
         final List<Verdict> verdicts = router.verdicts(List.of(record(1, 10), record(3, 11)), Duration.ofSeconds(1));
 
         assertThat(verdicts).extracting(Verdict::outcome).containsExactly(Verdict.Outcome.PENDING, Verdict.Outcome.COUNTED);
+    }
+
+    // --- events ---
+
+    private static EventsRequest allEvents(final int limit) {
+        return new EventsRequest(null, null, null, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, null, null, limit);
+    }
+
+    @Test
+    void shouldMergeEveryOwnersEventsInOrderOfOccurrence() {
+        final Router router = threeHosts();
+
+        final EventsPage page = router.events(allEvents(10)).value();
+
+        // partition p's event occurred at 1000 - p: partition 5's first
+        assertThat(page.events()).extracting(SliceEvent::partition).containsExactly(5, 4, 3, 2, 1, 0);
+        assertThat(page.more()).isFalse();
+    }
+
+    @Test
+    void shouldSayMoreFollowWhenThePageIsFull() {
+        final EventsPage page = threeHosts().events(allEvents(4)).value();
+
+        assertThat(page.events()).hasSize(4);
+        assertThat(page.more()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseToListEventsWhileAPartitionHasNoOwner() {
+        final Router router = threeHosts();
+        cluster.activeOwners.remove(3);
+
+        assertThatThrownBy(() -> router.events(allEvents(10))).isInstanceOf(QueryUnavailableException.class)
+                .hasMessageContaining("partition 3");
     }
 }

@@ -33,7 +33,7 @@ import org.cityledger.streams.state.DeadLetterQuery;
 import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.HistorySnapshot;
 import org.cityledger.streams.state.ProjectFact;
-import org.cityledger.streams.state.ProjectHistoryIndex;
+import org.cityledger.streams.state.AuditIndex;
 import org.cityledger.streams.state.TotalsStore;
 import org.cityledger.streams.totals.Totals;
 import org.cityledger.streams.totals.TotalsKey;
@@ -138,10 +138,10 @@ final class LedgerDriver implements AutoCloseable {
 
     /** What the ledger recorded of every record of {@code project}, in arrival order (committed or not). */
     List<ProjectFact> facts(final String project) {
-        final KeyValueStore<Bytes, byte[]> history = driver.getKeyValueStore(LedgerTopology.PROJECT_HISTORY_STORE);
+        final KeyValueStore<Bytes, byte[]> history = driver.getKeyValueStore(LedgerTopology.AUDIT_STORE);
         final List<ProjectFact> facts = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = history.range(ProjectHistoryIndex.firstOf(project),
-                ProjectHistoryIndex.lastOf(project))) {
+        try (KeyValueIterator<Bytes, byte[]> all = history.range(AuditIndex.firstOf(project),
+                AuditIndex.lastOf(project))) {
             all.forEachRemaining(entry -> facts.add(ProjectFact.fromBytes(entry.value)));
         }
         return facts;

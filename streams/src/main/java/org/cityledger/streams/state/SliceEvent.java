@@ -1,0 +1,75 @@
+package org.cityledger.streams.state;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.cityledger.streams.totals.Contribution;
+
+/**
+ * A counted event as the events behind a total list it: what it contributed, where it occurred,
+ * and where it sits in the log; plus the offset that removed it, for a corrected one.
+ *
+ * @param eventId      the event id
+ * @param project      its project
+ * @param occurredAt   when it occurred (epoch ms)
+ * @param contribution what it adds (kind, district, sector, amounts)
+ * @param partition    its partition of the events topic (not stored: the partition answering knows it)
+ * @param addedAt      the input offset that counted it
+ * @param removedAt    the input offset of the correction that replaced it; {@link EventTimeIndex#NOT_REMOVED} if none
+ */
+public record SliceEvent(String eventId, String project, long occurredAt, Contribution contribution, int partition,
+                         long addedAt, long removedAt) {
+
+    private static final byte FORMAT_VERSION = 1;
+
+    /** Counted as of the committed input offset {@code committed}. */
+    public boolean countsAt(final long committed) {
+        return addedAt <= committed && (removedAt == EventTimeIndex.NOT_REMOVED || removedAt > committed);
+    }
+
+    public SliceEvent removedAt(final long offset) {
+        return new SliceEvent(eventId, project, occurredAt, contribution, partition, addedAt, offset);
+    }
+
+    public SliceEvent inPartition(final int value) {
+        return new SliceEvent(eventId, project, occurredAt, contribution, value, addedAt, removedAt);
+    }
+
+    public byte[] toBytes() {
+        try {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
+            final DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(FORMAT_VERSION);
+            out.writeUTF(eventId);
+            out.writeUTF(project);
+            out.writeLong(occurredAt);
+            contribution.write(out);
+            out.writeLong(addedAt);
+            out.writeLong(removedAt);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static SliceEvent fromBytes(final byte[] data) {
+        try {
+            final DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            final byte version = in.readByte();
+            if (version != FORMAT_VERSION) {
+                throw new IllegalStateException("unknown slice event format version " + version);
+            }
+            final String eventId = in.readUTF();
+            final String project = in.readUTF();
+            final long occurredAt = in.readLong();
+            final Contribution contribution = Contribution.read(in);
+            return new SliceEvent(eventId, project, occurredAt, contribution, -1, in.readLong(), in.readLong());
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
