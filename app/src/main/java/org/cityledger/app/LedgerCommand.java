@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "Without --bootstrap-servers, 'run' and 'demo' start an embedded single-node Kafka broker",
             "in this process (on --broker-port, default 9092), so nothing else needs to be installed."
         },
-        subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, OfficesCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, OfficesCommand.class, AuditCommand.class},
         footer = {"", "Examples:",
             "  ledger demo                                  embedded broker + ledger + conference data",
             "  ledger run --bootstrap-servers k1:9092       join an existing cluster",

@@ -41,11 +41,10 @@ import org.cityledger.domain.Violation;
 final class CsvFile implements EventFile {
 
     /** Every column a header may name, in the order a rejects file or the README lists them. */
-    static final List<String> COLUMNS = List.of("eventId", "type", "occurredAt", "district", "sector",
-            "project.id", "project.name", "project.company", "project.category", "amount.value", "amount.currency",
-            "plannedWithinYear.value", "plannedWithinYear.currency", "program", "matching.value", "matching.currency",
-            "corrects", "source");
+    static final List<String> COLUMNS = CsvColumns.EVENT;
     private static final Set<String> KNOWN = Set.copyOf(COLUMNS);
+    /** Columns an audit export adds after the event's ({@code audit.verdict}, ...): read past, so that an export publishes again as it is. */
+    private static final String AUDIT_PREFIX = CsvColumns.AUDIT_PREFIX;
     private static final String BYTE_ORDER_MARK = "\uFEFF";
     private static final char REPLACEMENT = '\uFFFD';
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
@@ -87,7 +86,7 @@ final class CsvFile implements EventFile {
             if (name.indexOf(REPLACEMENT) >= 0) {
                 throw new UnreadableFileException(line, JsonLinesFile.NOT_UTF8);
             }
-            if (!KNOWN.contains(name)) {
+            if (!KNOWN.contains(name) && !name.startsWith(AUDIT_PREFIX)) {
                 throw new UnreadableFileException(line, new Violation(name.isEmpty() ? "$" : name,
                         (name.isEmpty() ? "column " + (names.size() + 1) + " has no name" : "unknown column")
                                 + "; the columns are " + String.join(", ", COLUMNS)));
@@ -152,7 +151,7 @@ final class CsvFile implements EventFile {
             if (cell.indexOf(REPLACEMENT) >= 0) {
                 return FileRecord.bad(line, List.of(JsonLinesFile.NOT_UTF8), cells);
             }
-            if (!cell.isEmpty()) {
+            if (!cell.isEmpty() && !header.get(i).startsWith(AUDIT_PREFIX)) {
                 put(tree, header.get(i), cell);
             }
         }

@@ -58,7 +58,9 @@ public final class IngestJson {
     private static final String TIME_REASON = "must be an ISO-8601 date-time with offset, such as \"2022-02-10T09:30:00+08:00\"";
     private static final String KINDS = Arrays.stream(EventKind.values()).map(Enum::name).collect(Collectors.joining(", "));
 
-    private static final Set<String> FIELDS = Set.of("eventId", "type", "occurredAt", "district", "sector", "project",
+    /** What an audit export adds to each event; read past, so that an export publishes again as it is. */
+    public static final String AUDIT_FIELD = "audit";
+    private static final Set<String> FIELDS = Set.of(AUDIT_FIELD, "eventId", "type", "occurredAt", "district", "sector", "project",
             "amount", "plannedWithinYear", "program", "matching", "corrects", "source");
     private static final Set<String> PROJECT_FIELDS = Set.of("id", "name", "company", "category");
     private static final Set<String> AMOUNT_FIELDS = Set.of("value", "currency");

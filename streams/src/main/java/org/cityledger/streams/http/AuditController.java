@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,8 @@ import org.cityledger.domain.EventKind;
 import org.cityledger.domain.Reference;
 import org.cityledger.streams.query.BadQueryException;
 import org.cityledger.streams.query.EventsPage;
+import org.cityledger.streams.query.PartialsRequest;
+import org.cityledger.streams.query.Slice;
 import org.cityledger.streams.query.EventsRequest;
 import org.cityledger.streams.query.InstanceInfo;
 import org.cityledger.streams.query.ProjectStory;
@@ -24,7 +27,10 @@ import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.Verdict;
 import org.cityledger.streams.query.VerdictRequest;
 import org.cityledger.streams.state.IndexedEvent;
+import org.cityledger.streams.state.PartitionTotals;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.totals.Totals;
+import org.cityledger.streams.totals.TotalsKey;
 import org.cityledger.streams.state.SliceEvent;
 
 /**
@@ -157,6 +163,44 @@ final class AuditController {
         }
     }
 
+    /**
+     * {@code GET /api/audit/partitions}: every partition's committed totals, each slice, with the
+     * last input offset and the dead-letter count they include, as one commit left them. What an
+     * independent recomputation of the log compares with, partition by partition, reading each
+     * partition exactly through that offset: exact while events keep arriving.
+     */
+    void partitions(final Context ctx) {
+        final Answer<List<PartitionTotals>> answer = router.gather(PartialsRequest.partitionTotals(), null);
+        ctx.header(TotalsController.INSTANCE_HEADER, String.join(",", answer.provenance().instances()));
+        final List<Map<String, Object>> partitions = new ArrayList<>();
+        for (int p = 0; p < answer.value().size(); p++) {
+            final PartitionTotals totals = answer.value().get(p);
+            final Map<String, Object> json = new LinkedHashMap<>();
+            json.put("partition", p);
+            json.put("committedOffset", totals.committedOffset() == PartitionTotals.ALL_RESTORED ? null : totals.committedOffset());
+            json.put("deadLetters", totals.deadLetters() < 0 ? null : totals.deadLetters());
+            final List<Map<String, Object>> slices = new ArrayList<>();
+            totals.slices().forEach((key, slice) -> slices.add(TotalsJson.of(slice(key, slice), null)));
+            json.put("slices", slices);
+            partitions.add(json);
+        }
+        ctx.json(Map.of("partitions", partitions));
+    }
+
+    private static Slice slice(final String key, final Totals totals) {
+        if (TotalsKey.SUMMARY.equals(key)) {
+            return new Slice(null, null, totals);
+        }
+        if (key.startsWith(TotalsKey.DISTRICT_PREFIX)) {
+            return new Slice(TotalsKey.suffix(key), null, totals);
+        }
+        if (key.startsWith(TotalsKey.SECTOR_PREFIX)) {
+            return new Slice(null, TotalsKey.suffix(key), totals);
+        }
+        final String[] cell = TotalsKey.suffix(key).split("\\|", 2);
+        return new Slice(cell[0], cell[1], totals);
+    }
+
     /** {@code GET /api/projects/{project}}: what the project counts now, and every record of it with its verdict. */
     void project(final Context ctx) {
         final String project = ctx.pathParam("project");
@@ -205,7 +249,7 @@ final class AuditController {
         final List<Verdict> verdicts = router.verdicts(asked, wait);
         final boolean decided = verdicts.stream().allMatch(v -> v.outcome().decided());
         ctx.status(decided ? HttpStatus.OK : HttpStatus.ACCEPTED)
-                .json(Map.of("events", verdicts.stream().map(IngestController::verdict).toList()));
+                .json(Map.of("events", IngestController.verdicts(verdicts)));
     }
 
     private static Map<String, Object> entry(final ProjectStory story, final ProjectStory.Entry entry) {

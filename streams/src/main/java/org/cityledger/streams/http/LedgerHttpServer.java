@@ -84,6 +84,7 @@ public final class LedgerHttpServer {
                 config.routes.get("/api/events/{event}/verdict", audit::verdict);
                 config.routes.post("/api/verdicts", audit::verdicts);
                 config.routes.get("/api/instances", audit::instances);
+                config.routes.get("/api/audit/partitions", audit::partitions);
             }
             if (services.ingest() != null) {
                 final IngestController ingest = new IngestController(services.ingest(), access, services.metrics());
