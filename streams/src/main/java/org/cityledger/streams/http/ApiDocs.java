@@ -44,6 +44,7 @@ final class ApiDocs {
             "/api/events",
             "/api/verdicts",
             "/api/events/{event}/verdict",
+            "/api/audit/partitions",
             "/api/reference/districts",
             "/api/reference/sectors",
             "/api/instances",
