@@ -2,7 +2,9 @@ package org.cityledger.streams;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,7 +25,8 @@ public final class TopicWriter {
     private TopicWriter() {
     }
 
-    public static void publish(final String bootstrapServers, final List<LedgerEvent> events)
+    /** @return the offset of the last record written, by partition: what a reader waits for the ledger to have committed */
+    public static Map<Integer, Long> publish(final String bootstrapServers, final List<LedgerEvent> events)
             throws InterruptedException, ExecutionException {
         final Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -34,9 +37,12 @@ public final class TopicWriter {
             for (final LedgerEvent e : events) {
                 sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS, e.project().id(), CODEC.encode(e))));
             }
+            final Map<Integer, Long> last = new TreeMap<>();
             for (final Future<RecordMetadata> send : sends) {
-                send.get();
+                final RecordMetadata written = send.get();
+                last.merge(written.partition(), written.offset(), Math::max);
             }
+            return last;
         }
     }
 }
