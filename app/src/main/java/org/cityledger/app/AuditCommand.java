@@ -62,8 +62,9 @@ final class AuditCommand implements Runnable {
 
     /** Recomputes and compares. */
     @Command(name = "reconcile", mixinStandardHelpOptions = true,
-            description = {"Recompute every total of the ledger from the events topic and compare them with what",
-                "the running ledger answers: the summary, every district, sector and district × sector cell,",
+            description = {"Recompute every total from the events topic and compare with the running ledger.",
+                "",
+                "Compared: the summary, every district, sector and district × sector cell,",
                 "every figure and currency, and the dead-letter count, partition by partition. The ledger says",
                 "through which offset each partition's totals are committed and this reads exactly that far,",
                 "so the comparison is exact while events keep arriving.",
@@ -114,8 +115,9 @@ final class AuditCommand implements Runnable {
 
     /** Writes the history to a file. */
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Write the events the log counts now to a file, with all their fields, their verdict and",
-                "their place in the log (audit.* columns, an 'audit' object in JSON lines). CSV is UTF-8 with a",
+            description = {"Write the events the log counts now to a CSV or JSON-lines file.",
+                "",
+                "With all their fields, their verdict and their place in the log (audit.* columns, an 'audit' object in JSON lines). CSV is UTF-8 with a",
                 "byte order mark, so a spreadsheet shows Chinese names as they are; amounts are exact decimals.",
                 "The file publishes again as it is ('ledger publish'), into an empty ledger, to the same totals."})
     static final class Export implements Callable<Integer> {

@@ -24,9 +24,9 @@ import picocli.CommandLine.Command;
 
 /** 'run', then publish the conference data set and report when the totals are complete. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the ledger and publish the conference demo data set (the 150 projects of the",
-            "Suzhou electronic-information cluster conference, its fiscal support and open-competition",
-            "projects), then keep serving until Ctrl-C."})
+        description = {"Run the ledger, publish the conference demo data set, then keep serving until Ctrl-C.",
+            "The data set: the 150 projects of the Suzhou electronic-information cluster conference,",
+            "its fiscal support and open-competition projects."})
 final class DemoCommand extends RunCommand {
 
     /** Where the demo leaves its office tokens, so that the README's curl examples can read one. */

@@ -15,6 +15,8 @@ public final class Ledger {
     static CommandLine commandLine() {
         return new CommandLine(new LedgerCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                // the descriptions are laid out for 100 columns; a wider terminal gets its width
+                .setUsageHelpWidth(100)
                 .setUsageHelpAutoWidth(true);
     }
 }

@@ -38,9 +38,9 @@ final class NodeOptions {
     Integer httpPort;
 
     @Option(names = "--instance", defaultValue = "1", paramLabel = "N",
-            description = {"Which instance on this machine: 1 (default) starts the embedded broker unless",
-                "--bootstrap-servers is given; 2, 3, ... join the cluster at localhost:--broker-port, serve",
-                "HTTP on 8080+N-1 and keep their own state, so three nodes run with three commands."})
+            description = "Which instance on this machine: 1 (default) starts the embedded broker unless " +
+                "--bootstrap-servers is given; 2, 3, ... join the cluster at localhost:--broker-port, serve " +
+                "HTTP on 8080+N-1 and keep their own state, so three nodes run with three commands.")
     int instance;
 
     @Option(names = "--advertised-host", defaultValue = "localhost", paramLabel = "HOST",
@@ -48,13 +48,13 @@ final class NodeOptions {
     String advertisedHost;
 
     @Option(names = "--standby-replicas", defaultValue = "1", paramLabel = "N",
-            description = {"Warm copies of each partition's state on other instances, used while the active copy",
-                "is unavailable (queries with ?maxLag=) and for fast fail-over (default: ${DEFAULT-VALUE})."})
+            description = "Warm copies of each partition's state on other instances, used while the active copy " +
+                "is unavailable (queries with ?maxLag=) and for fast fail-over (default: ${DEFAULT-VALUE}).")
     int standbyReplicas;
 
     @Option(names = "--stream-threads", paramLabel = "N",
-            description = {"Kafka Streams threads of this node; each partition's work runs on one of them",
-                "(default: one per core, at most one per partition)."})
+            description = "Kafka Streams threads of this node; each partition's work runs on one of them " +
+                "(default: one per core, at most one per partition).")
     Integer streamThreads;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
@@ -78,13 +78,13 @@ final class NodeOptions {
     Duration commitInterval;
 
     @Option(names = "--horizon", defaultValue = "P3650D", paramLabel = "DURATION",
-            description = {"How long event ids are remembered for de-duplication and corrections, and how far back",
-                "as-of totals are exact; older events are refused. ISO-8601 (default: ${DEFAULT-VALUE}, ten years)."})
+            description = "How long event ids are remembered for de-duplication and corrections, and how far back " +
+                "as-of totals are exact; older events are refused. ISO-8601 (default: ${DEFAULT-VALUE}, ten years).")
     Duration horizon;
 
     @Option(names = "--dedupe-filter-memory", defaultValue = "64", paramLabel = "MIB",
-            description = {"Heap per partition for the Bloom filters that spare most de-duplication lookups, in MiB",
-                "(default: ${DEFAULT-VALUE}, about 55 million event ids; beyond that more lookups go to disk)."})
+            description = "Heap per partition for the Bloom filters that spare most de-duplication lookups, in MiB " +
+                "(default: ${DEFAULT-VALUE}, about 55 million event ids; beyond that more lookups go to disk).")
     long dedupeFilterMib;
 
     long dedupeFilterBytes() {
@@ -92,20 +92,20 @@ final class NodeOptions {
     }
 
     @Option(names = "--offices", paramLabel = "FILE",
-            description = {"District offices allowed to publish over HTTP: their districts and the hashes of their tokens,",
-                "one per line, as 'ledger offices add DISTRICT --offices FILE' writes them. Without it nobody",
-                "publishes over HTTP ('demo' makes one token per district and prints them)."})
+            description = "District offices allowed to publish over HTTP: their districts and the hashes of their tokens, " +
+                "one per line, as 'ledger offices add DISTRICT --offices FILE' writes them. Without it nobody " +
+                "publishes over HTTP ('demo' makes one token per district and prints them).")
     Path offices;
 
     @Option(names = "--read-token", paramLabel = "TOKEN",
-            description = {"Make every read of the API need this bearer token (or an office's token). Also taken from",
-                "the environment variable LEDGER_READ_TOKEN, which keeps it out of the process list."})
+            description = "Make every read of the API need this bearer token (or an office's token). Also taken from " +
+                "the environment variable LEDGER_READ_TOKEN, which keeps it out of the process list.")
     String readToken;
 
     @Option(names = "--cluster-secret-file", paramLabel = "FILE",
-            description = {"The secret ledger instances show each other on /internal/* (default: ${DEFAULT-VALUE},",
-                "made with a random secret if missing, so instances on one machine share it; give every instance",
-                "the same file, or the environment variable LEDGER_CLUSTER_SECRET, on several machines)."},
+            description = "The secret ledger instances show each other on /internal/* (default: ${DEFAULT-VALUE}, " +
+                "made with a random secret if missing, so instances on one machine share it; give every instance " +
+                "the same file, or the environment variable LEDGER_CLUSTER_SECRET, on several machines).",
             defaultValue = "${sys:user.home}/.city-ledger/cluster-secret")
     Path clusterSecretFile;
 

@@ -35,8 +35,10 @@ import picocli.CommandLine.Spec;
 /** Publishes a district office's file of events: JSON lines or CSV, to Kafka or through a ledger's API. */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Publish events from a file: JSON lines (one event per line) or CSV, a",
-            "header row naming the fields, nested ones dotted:",
+            "Publish a file of events, straight to Kafka or through the HTTP API as an office.",
+            "",
+            "The file is JSON lines (one event per line) or CSV, a header row naming the",
+            "fields, nested ones dotted:",
             "  eventId,type,occurredAt,district,sector,project.id,project.name,",
             "  project.company,project.category,amount.value,amount.currency,",
             "  plannedWithinYear.value,plannedWithinYear.currency,program,",
