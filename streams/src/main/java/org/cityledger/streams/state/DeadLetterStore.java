@@ -23,8 +23,11 @@ import org.apache.kafka.streams.state.Stores;
  * letters whose transaction committed.
  *
  * <p>On disk (RocksDB), not in memory: a publisher sending millions of bad records must not exhaust
- * the heap. The heap holds only the letters of the commit in progress. Disk use grows with the dead
- * letters kept (their payloads included), like the dead-letter topic itself.
+ * the heap. The heap holds only the letters of the commit in progress. Nor does the disk grow without
+ * bound: the store keeps the newest {@link #DEFAULT_KEPT} letters of its partition (payloads
+ * included, about 300 bytes each, so some 30 MB) and deletes the oldest beyond that at each commit;
+ * its changelog is compacted, so it shrinks with it. Every letter stays in the dead-letter topic,
+ * the record of truth, and the count ({@code total}) counts them all.
  *
  * <p>Readers skip letters whose source offset lies beyond the last committed one: the commit in
  * progress has written them into RocksDB already, and an aborted one leaves them there until Kafka
@@ -35,14 +38,30 @@ public final class DeadLetterStore implements CommitParticipant {
 
     /** Count of dead letters and the last input offset they include. Sorts before every letter's key. */
     static final String COUNT_KEY = "\u0000count";
+    /** Letters kept for the API per partition; older ones are in the dead-letter topic only. */
+    public static final int DEFAULT_KEPT = 100_000;
+    /** Sorts after the store's own keys and before every letter's (they start with a digit). */
+    private static final String FIRST_LETTER_KEY = "\u0001";
+
+    private final int kept;
 
     private final List<DeadLetter> added = new ArrayList<>();
     private long stagedCount;
     private long stagedThrough = -1;
+    private long stagedIndexed;
+    private long committedIndexed;
     private volatile long committedCount;
     private volatile long committedThrough = -1;
 
     DeadLetterStore() {
+        this(DEFAULT_KEPT);
+    }
+
+    DeadLetterStore(final int kept) {
+        if (kept < 1) {
+            throw new IllegalArgumentException("kept: must be at least 1, got " + kept);
+        }
+        this.kept = kept;
     }
 
     public static StoreBuilder<CommitGatedStore<DeadLetterStore>> builder(final String name, final Map<String, String> changelogConfig,
@@ -65,6 +84,8 @@ public final class DeadLetterStore implements CommitParticipant {
             final ByteBuffer value = ByteBuffer.wrap(count);
             stagedCount = value.getLong();
             stagedThrough = value.getLong();
+            // a count written before the store was bounded: it kept every letter
+            stagedIndexed = value.remaining() >= Long.BYTES ? value.getLong() : stagedCount;
         } else {
             // a changelog written before the count was kept: count once
             stagedCount = 0;
@@ -75,9 +96,11 @@ public final class DeadLetterStore implements CommitParticipant {
                     stagedCount++;
                 }
             }
+            stagedIndexed = stagedCount;
         }
         committedCount = stagedCount;
         committedThrough = stagedThrough;
+        committedIndexed = stagedIndexed;
     }
 
     @Override
@@ -89,15 +112,32 @@ public final class DeadLetterStore implements CommitParticipant {
             inner.put(letter.sortKey(), letter.toBytes());
         }
         stagedCount += added.size();
+        stagedIndexed += added.size();
         stagedThrough = throughOffset;
         added.clear();
-        inner.put(COUNT_KEY, count(stagedCount, stagedThrough));
+        if (stagedIndexed > kept) {
+            stagedIndexed -= forgetOldest(inner, stagedIndexed - kept);
+        }
+        inner.put(COUNT_KEY, count(stagedCount, stagedThrough, stagedIndexed));
+    }
+
+    /** Deletes the {@code excess} oldest letters; keys sort by rejection time, so they come first. */
+    private static long forgetOldest(final KeyValueStore<String, byte[]> inner, final long excess) {
+        final List<String> oldest = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> ascending = inner.range(FIRST_LETTER_KEY, null)) {
+            while (ascending.hasNext() && oldest.size() < excess) {
+                oldest.add(ascending.next().key);
+            }
+        }
+        oldest.forEach(inner::delete);
+        return oldest.size();
     }
 
     @Override
     public void publish() {
         committedCount = stagedCount;
         committedThrough = stagedThrough;
+        committedIndexed = stagedIndexed;
     }
 
     @Override
@@ -105,6 +145,7 @@ public final class DeadLetterStore implements CommitParticipant {
         added.clear();
         stagedCount = committedCount;
         stagedThrough = committedThrough;
+        stagedIndexed = committedIndexed;
     }
 
     /** Up to {@code limit} committed dead letters older than {@code before} (null: from the newest), and the count. */
@@ -151,7 +192,7 @@ public final class DeadLetterStore implements CommitParticipant {
         return QueryResult.forFailure(FailureReason.UNKNOWN_QUERY_TYPE, getClass().getSimpleName() + " does not answer " + query.getClass().getName());
     }
 
-    private static byte[] count(final long count, final long through) {
-        return ByteBuffer.allocate(2 * Long.BYTES).putLong(count).putLong(through).array();
+    private static byte[] count(final long count, final long through, final long indexed) {
+        return ByteBuffer.allocate(3 * Long.BYTES).putLong(count).putLong(through).putLong(indexed).array();
     }
 }

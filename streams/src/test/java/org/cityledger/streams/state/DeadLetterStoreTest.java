@@ -85,4 +85,46 @@ class DeadLetterStoreTest {
 
         assertThat(reopened.page(inner, null, 1, true).total()).isEqualTo(50);
     }
+
+    @Test
+    void shouldKeepOnlyTheNewestLettersButCountThemAll() {
+        final DeadLetterStore bounded = new DeadLetterStore(5);
+        bounded.open(inner);
+        for (long offset = 0; offset < 4; offset++) {
+            bounded.add(letter(offset));
+        }
+        bounded.stage(inner, 3);
+        bounded.publish();
+        for (long offset = 4; offset < 9; offset++) {
+            bounded.add(letter(offset));
+        }
+        bounded.stage(inner, 8);
+        bounded.publish();
+
+        final DeadLetterPage page = bounded.page(inner, null, 100, true);
+
+        assertThat(page.total()).isEqualTo(9);
+        assertThat(page.items()).extracting(item -> item.letter().offset()).containsExactly(8L, 7L, 6L, 5L, 4L);
+    }
+
+    @Test
+    void shouldStayBoundedAfterReopening() {
+        final DeadLetterStore bounded = new DeadLetterStore(3);
+        bounded.open(inner);
+        for (long offset = 0; offset < 3; offset++) {
+            bounded.add(letter(offset));
+        }
+        bounded.stage(inner, 2);
+        bounded.publish();
+        final DeadLetterStore reopened = new DeadLetterStore(3);
+        reopened.open(inner);
+        reopened.add(letter(3));
+        reopened.stage(inner, 3);
+        reopened.publish();
+
+        final DeadLetterPage page = reopened.page(inner, null, 100, true);
+
+        assertThat(page.total()).isEqualTo(4);
+        assertThat(page.items()).extracting(item -> item.letter().offset()).containsExactly(3L, 2L, 1L);
+    }
 }
