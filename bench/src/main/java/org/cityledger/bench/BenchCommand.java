@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
             "Measures the ledger against raw Kafka baselines, same broker, same run:",
             "  1 producer ceiling, 2 consumer ceiling, 3 bare Streams EOS sum,",
             "  4 the ledger (ratios to 3 and 2), 5 produce -> visible latency,",
-            "  6 HTTP query latency, 7 replay from offset 0, 8 peak heap and RSS.",
+            "  6 HTTP query latency, 7 replay from offset 0, 8 peak heap and RSS,",
+            "  9 a flood of foreign records (dead letters; the heap before and after; runs before 7).",
             "Progress on stderr, the table on stdout, every figure as JSON."},
         footer = {"",
             "JMH benchmarks of the serde and the totals arithmetic: java -jar bench.jar --jmh [JMH options]",
@@ -107,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
     private boolean quick;
 
     @Option(names = "--skip", split = ",", paramLabel = "STAGE",
-            description = "Stages not to run, by number or name: consumer, streams, ledger, latency, query, replay "
+            description = "Stages not to run, by number or name: consumer, streams, ledger, latency, query, flood, replay "
                     + "(the producer stage writes the data and always runs).")
     private List<String> skip;
 

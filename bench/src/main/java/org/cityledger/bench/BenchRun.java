@@ -3,6 +3,7 @@ package org.cityledger.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +95,7 @@ final class BenchRun implements AutoCloseable {
     void run() {
         setUp();
         final List<Stage> order = List.of(Stage.PRODUCER, Stage.CONSUMER, Stage.STREAMS, Stage.LEDGER, Stage.LATENCY,
-                Stage.QUERY, Stage.REPLAY);
+                Stage.QUERY, Stage.FLOOD, Stage.REPLAY);
         for (final Stage stage : order) {
             if (!settings.runs(stage)) {
                 report.skipped(stage, "--skip");
@@ -111,6 +112,7 @@ final class BenchRun implements AutoCloseable {
                     case LEDGER -> ledger();
                     case LATENCY -> latency();
                     case QUERY -> queries();
+                    case FLOOD -> deadLetterFlood();
                     case REPLAY -> replay();
                     default -> throw new IllegalStateException("no runner for " + stage);
                 }
@@ -657,6 +659,66 @@ final class BenchRun implements AutoCloseable {
                     .detail("countedEvents", oracle.countedEvents())
                     .detail("history", "the main, latency and top-up data sets: every record in " + Topics.EVENTS);
         }
+    }
+
+    // ---------------------------------------------------------------- 9. a flood of foreign records
+
+    /**
+     * As many foreign records as the main data set, sent at the ledger's input: each must become a
+     * dead letter, and the heap left after a full collection must be what it was before. Runs before
+     * the replay, whose history therefore holds these records too (as dead letters).
+     */
+    private void deadLetterFlood() {
+        ensureNode(Stage.FLOOD);
+        final Report.Section section = report.section(Stage.FLOOD);
+        final long lettersBefore = countDeadLetters();
+        final long heapBefore = liveHeap();
+        final int count = settings.events();
+        note(Stage.FLOOD, String.format(Locale.ROOT, "sending %,d foreign records (%s); heap after a full collection: %s",
+                count, ForeignRecords.describe(), Fmt.mib(heapBefore)));
+        final ForeignRecords foreign = new ForeignRecords(settings.seed(), settings.projects());
+        final Progress sending = Progress.of(out, "flood", "records sent", count);
+        try (RawProduce produce = new RawProduce(bootstrap, Topics.EVENTS)) {
+            for (int i = 0; i < count; i++) {
+                produce.send(foreign.key(), foreign.value());
+                if ((i + 1) % 10_000 == 0) {
+                    sending.update(i + 1);
+                }
+            }
+            produce.flush();
+        }
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        final CpuUsage cpu = CpuUsage.start("bench-flood-" + runId);
+        final long start = System.nanoTime();
+        final CatchUp.Result result = CatchUp.await(node.streams(), () -> null, admin, nodeConfig.applicationId(), Topics.EVENTS,
+                end, start, Progress.of(out, "flood", "records", KafkaClients.sum(end)));
+        final Map<String, Object> cpuUsed = cpu.stop(count);
+        final long heapAfter = liveHeap();
+        final long lettersAfter = countDeadLetters();
+        final String check = lettersAfter - lettersBefore == count ? "OK"
+                : "MISMATCH: " + (lettersAfter - lettersBefore) + " new dead letters, expected " + count;
+        if (!"OK".equals(check)) {
+            report.problem("flood dead letters: " + check);
+        }
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        section.figure("records", count, "foreign records", Fmt.count(count))
+                .figure("recordsPerSecond", count / seconds, "dead-lettered at", Fmt.rate(count / seconds, "records"))
+                .figure("heapBefore", heapBefore, "live heap before", Fmt.mib(heapBefore))
+                .figure("heapAfter", heapAfter, "live heap after", Fmt.mib(heapAfter))
+                .figure("heapGrowthPerMillion", (heapAfter - heapBefore) * 1e6 / count, "heap growth per million letters",
+                        Fmt.mib((long) ((heapAfter - heapBefore) * 1e6 / count)))
+                .figure("cpu", cpuUsed, "CPU per record", CpuUsage.display(cpuUsed))
+                .figure("check", check, "check (every record a dead letter)", check)
+                .detail("deadLettersBefore", lettersBefore)
+                .detail("deadLettersAfter", lettersAfter)
+                .detail("caughtUpSeconds", result.seconds());
+    }
+
+    /** The heap still reachable after two full collections: what the process must hold. */
+    private static long liveHeap() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Two producer threads, each drawing its own shard of the projects, so a project's records stay in order. */

@@ -12,7 +12,8 @@ enum Stage {
     LATENCY(5, "produce -> visible latency"),
     QUERY(6, "query latency over HTTP"),
     REPLAY(7, "replay from offset 0"),
-    MEMORY(8, "peak heap and RSS");
+    MEMORY(8, "peak heap and RSS"),
+    FLOOD(9, "a flood of foreign records (dead letters, heap)");
 
     private final int number;
     private final String title;
@@ -43,7 +44,7 @@ enum Stage {
                 return stage;
             }
         }
-        throw new IllegalArgumentException("unknown stage '" + text + "'; stages are 1-8 or "
+        throw new IllegalArgumentException("unknown stage '" + text + "'; stages are 1-9 or "
                 + String.join(", ", Arrays.stream(values()).map(Stage::key).toList()));
     }
 }

@@ -44,6 +44,8 @@ class BenchQuickIT {
         }
         assertThat(stages.path("query").path("cases").path("keyLookupForwarded").path("askedAt").asText())
                 .isNotEqualTo(stages.path("query").path("cases").path("keyLookupForwarded").path("answeredBy").asText());
+        assertThat(stages.path("flood").path("check").asText()).isEqualTo("OK");
+        assertThat(stages.path("flood").path("records").asLong()).isPositive();
         assertThat(stages.path("replay").path("check").asText()).isEqualTo("OK");
         assertThat(stages.path("replay").path("records").asLong()).isGreaterThanOrEqualTo(80_000L);
         assertThat(stages.path("memory").path("heapAfterGcMiB").asDouble()).isPositive();
