@@ -85,6 +85,7 @@ public final class CommitGatedStore<P extends CommitParticipant> implements Stat
     private final P participant;
     private final CommitGate gate;
     private volatile Phase phase = Phase.CLOSED;
+    private Runnable beforeStage = () -> { };
     private TaskId task;
     private long processedThrough = -1;
     private boolean processedSinceStage;
@@ -107,6 +108,15 @@ public final class CommitGatedStore<P extends CommitParticipant> implements Stat
     /** What this store holds, for the processor of its task. */
     public P participant() {
         return participant;
+    }
+
+    /**
+     * Runs {@code hook} on the stream thread each time, just before this store stages a commit's
+     * changes: for writes the processor holds back elsewhere ({@link EventIndex}), which readers must
+     * find written once this commit is visible.
+     */
+    public void beforeStage(final Runnable hook) {
+        this.beforeStage = Objects.requireNonNull(hook, "hook");
     }
 
     @Override
@@ -172,6 +182,7 @@ public final class CommitGatedStore<P extends CommitParticipant> implements Stat
     public void flushCache() {
         gate.observe(name(), task, CommitGate.Hook.FLUSH);
         if (phase == Phase.ACTIVE && processedSinceStage) {
+            beforeStage.run();
             participant.stage(inner, processedThrough);
             processedSinceStage = false;
             phase = Phase.STAGED;

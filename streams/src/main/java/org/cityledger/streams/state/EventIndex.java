@@ -32,10 +32,12 @@ public final class EventIndex {
     /** The clean-close mark. Ids cannot contain control characters, so it collides with none. */
     static final String PROCESSED_THROUGH = "\u0000processed-through";
     private static final int CLEAR_BATCH = 10_000;
+    /** Keys a store holds back before writing them as a batch anyway: a commit's worth at thousands of events/s. */
+    private static final int MAX_PENDING = 20_000;
 
-    private final KeyValueStore<String, byte[]> events;
-    private final KeyValueStore<Bytes, byte[]> times;
-    private final KeyValueStore<Bytes, byte[]> history;
+    private final WriteBehind<String> events;
+    private final WriteBehind<Bytes> times;
+    private final WriteBehind<Bytes> history;
     private final long filterBytes;
     private SeenEvents seen;
 
@@ -44,10 +46,20 @@ public final class EventIndex {
      */
     public EventIndex(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> times,
                       final KeyValueStore<Bytes, byte[]> history, final long filterBytes) {
-        this.events = events;
-        this.times = times;
-        this.history = history;
+        this.events = new WriteBehind<>(events, MAX_PENDING);
+        this.times = new WriteBehind<>(times, MAX_PENDING);
+        this.history = new WriteBehind<>(history, MAX_PENDING);
         this.filterBytes = filterBytes;
+    }
+
+    /**
+     * Writes what the stores hold back. Before every commit (readers on other threads see only what
+     * a commit included, and must find it written), before reading ranges, and when the task closes.
+     */
+    public void flush() {
+        events.flush();
+        times.flush();
+        history.flush();
     }
 
     /** The mark of the last clean close, or null; removes it, so that a crash from now on leaves none. */
@@ -60,15 +72,18 @@ public final class EventIndex {
     /** Marks the index exact through {@code offset}: call when the task closes after its last commit. */
     public void markCleanClose(final long offset) {
         events.put(PROCESSED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(offset).array());
+        flush();
     }
 
     public boolean isEmpty() {
-        return isEmpty(events);
+        flush();
+        return isEmpty(events.store());
     }
 
     /** Whether the project history is empty: after an upgrade from a ledger that did not keep it, while events are indexed. */
     public boolean historyIsEmpty() {
-        return isEmpty(history);
+        flush();
+        return isEmpty(history.store());
     }
 
     private static boolean isEmpty(final KeyValueStore<?, byte[]> store) {
@@ -79,9 +94,10 @@ public final class EventIndex {
 
     /** Forgets every event, a batch of keys at a time: an index may hold millions. */
     public void clear() {
-        clear(events);
-        clear(times);
-        clear(history);
+        flush();
+        clear(events.store());
+        clear(times.store());
+        clear(history.store());
     }
 
     /**
@@ -91,14 +107,15 @@ public final class EventIndex {
      * @return the number of events the time index was rebuilt from (0 if it was not)
      */
     public long load() {
-        seen = SeenEvents.of(events, filterBytes);
-        try (KeyValueIterator<Bytes, byte[]> existing = times.all()) {
+        flush();
+        seen = SeenEvents.of(events.store(), filterBytes);
+        try (KeyValueIterator<Bytes, byte[]> existing = times.store().all()) {
             if (existing.hasNext()) {
                 return 0;
             }
         }
         long indexed = 0;
-        try (KeyValueIterator<String, byte[]> all = events.all()) {
+        try (KeyValueIterator<String, byte[]> all = events.store().all()) {
             while (all.hasNext()) {
                 final KeyValue<String, byte[]> entry = all.next();
                 final IndexedEvent event = IndexedEvent.fromBytes(entry.value);
@@ -187,7 +204,8 @@ public final class EventIndex {
 
     /** Every entry of the event-time index, in key order; for rebuilding the per-period history. */
     public Iterable<EventTimeIndex.Entry> timeEntries() {
-        return () -> new EntryIterator(times.all());
+        flush();
+        return () -> new EntryIterator(times.store().all());
     }
 
     /**
@@ -196,9 +214,10 @@ public final class EventIndex {
      * @return how many were forgotten
      */
     public int forgetBefore(final long firstKeptPeriod, final int max) {
+        flush();
         final List<KeyValue<Bytes, EventTimeIndex.Entry>> expired = new ArrayList<>();
         // keys are a period's 8 bytes and an offset's 8: every key of an earlier period sorts before the bound
-        try (KeyValueIterator<Bytes, byte[]> old = times.range(EventTimeIndex.periodBound(0), EventTimeIndex.periodBound(firstKeptPeriod))) {
+        try (KeyValueIterator<Bytes, byte[]> old = times.store().range(EventTimeIndex.periodBound(0), EventTimeIndex.periodBound(firstKeptPeriod))) {
             while (old.hasNext() && expired.size() < max) {
                 final KeyValue<Bytes, byte[]> entry = old.next();
                 expired.add(KeyValue.pair(entry.key, EventTimeIndex.entry(entry.value)));
@@ -211,13 +230,17 @@ public final class EventIndex {
             history.delete(AuditIndex.sliceKey(event.contribution().district(), event.contribution().sector(),
                     event.occurredAt(), event.eventId()));
         }
-        return expired.size() + forgetFactsBefore(firstKeptPeriod, max - expired.size());
+        final int forgotten = expired.size() + forgetFactsBefore(firstKeptPeriod, max - expired.size());
+        // a punctuation, perhaps with no commit to follow soon: readers should stop seeing what is forgotten now
+        flush();
+        return forgotten;
     }
 
     /** Forgets up to {@code max} project facts of records that arrived in the periods before {@code firstKeptPeriod}. */
     private int forgetFactsBefore(final long firstKeptPeriod, final int max) {
         final List<KeyValue<Bytes, byte[]>> expired = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> old = history.range(AuditIndex.arrivalBound(0),
+        history.flush();
+        try (KeyValueIterator<Bytes, byte[]> old = history.store().range(AuditIndex.arrivalBound(0),
                 AuditIndex.arrivalBound(firstKeptPeriod))) {
             while (old.hasNext() && expired.size() < max) {
                 expired.add(old.next());

@@ -85,6 +85,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         this.totalsStore = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
         this.deadLetterStore = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
         this.totals = totalsStore.participant();
+        // the index holds its writes back and batches them: they must be written before a commit is visible
+        totalsStore.beforeStage(index::flush);
         this.deadLetters = deadLetterStore.participant();
         lastOffset = rebuildFromHistory();
         totalsStore.open();
@@ -231,6 +233,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
                             plan.to() - 1);
                 }
             });
+            index.flush();
             LOG.info("task {}: event index rebuilt from {} records in {} ms", context.taskId(), replayed[0],
                     (System.nanoTime() - started) / 1_000_000);
         }
@@ -243,6 +246,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         // mark may lie beyond the committed offset, and RebuildPlan then has the index rebuilt
         if (lastOffset >= 0) {
             index.markCleanClose(lastOffset);
+        } else {
+            index.flush();
         }
         // the task is suspended or closing: a resumed task, or one turned standby and back, loads its state afresh
         totalsStore.suspend();

@@ -1,0 +1,82 @@
+package org.cityledger.streams.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WriteBehindTest {
+
+    private KeyValueStore<String, byte[]> store;
+    private WriteBehind<String> writes;
+
+    @BeforeEach
+    void open() {
+        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("held-back"), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        final MockProcessorContext<Object, Object> context = new MockProcessorContext<>(new Properties(), new TaskId(0, 0), null);
+        store.init(context.getStateStoreContext(), store);
+        writes = new WriteBehind<>(store, 3);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static byte[] bytes(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldHoldWritesBackUntilFlushedButReadThemAtOnce() {
+        writes.put("a", bytes("1"));
+
+        assertThat(store.get("a")).isNull();
+        assertThat(writes.get("a")).isEqualTo(bytes("1"));
+
+        writes.flush();
+
+        assertThat(store.get("a")).isEqualTo(bytes("1"));
+        assertThat(writes.pending()).isZero();
+    }
+
+    @Test
+    void shouldSeeAPendingDeleteBeforeTheStoreDoes() {
+        store.put("a", bytes("1"));
+
+        writes.delete("a");
+
+        assertThat(writes.get("a")).isNull();
+        assertThat(store.get("a")).isEqualTo(bytes("1"));
+        writes.flush();
+        assertThat(store.get("a")).isNull();
+    }
+
+    @Test
+    void shouldKeepOnlyTheLastWriteOfAKey() {
+        writes.put("a", bytes("1"));
+        writes.put("a", bytes("2"));
+        writes.flush();
+
+        assertThat(store.get("a")).isEqualTo(bytes("2"));
+    }
+
+    @Test
+    void shouldWriteOnceTooManyKeysWait() {
+        writes.put("a", bytes("1"));
+        writes.put("b", bytes("2"));
+        writes.put("c", bytes("3"));
+
+        assertThat(writes.pending()).isZero();
+        assertThat(store.approximateNumEntries()).isEqualTo(3);
+    }
+}
