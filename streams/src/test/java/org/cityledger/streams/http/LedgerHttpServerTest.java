@@ -693,7 +693,7 @@ class LedgerHttpServerTest {
     @Test
     void shouldNeedTheReadTokenToReadWhenOneIsSet() throws Exception {
         final Javalin guarded = LedgerHttpServer.create(new LedgerHttpServer.Services(totalsService, letters, null, null, null,
-                new AccessPolicy(OfficeRegistry.NONE, ReadToken.of("a-read-token-for-tests"), null), new ApiMetrics(() -> null)));
+                new AccessPolicy(OfficeRegistry.NONE, ReadToken.of("a-read-token-for-tests"), null), new ApiMetrics(() -> null), null));
         guarded.start(0);
         try {
             final String url = "http://localhost:" + guarded.port() + "/api/totals/summary";
