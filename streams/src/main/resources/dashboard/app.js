@@ -5,9 +5,7 @@ import * as echarts from '/webjars/echarts/5.3.1/dist/echarts.esm.min.js';
 import { cents, exact, headline, yi } from './money.js';
 import { initialLanguage, remember, t, translate } from './i18n.js';
 
-const KINDS = ['signing', 'groundbreaking', 'funding'];
 const KIND_COLOURS = { signing: '#0072B2', groundbreaking: '#D55E00', funding: '#009E73' };
-const EXTRA = { groundbreaking: 'plannedWithinYear', funding: 'matching' };
 /** Where each district lies on the map of Suzhou, as [row, column] of a 5 × 4 grid (north up). */
 const MAP = {
   zhangjiagang: [1, 2], changshu: [1, 3], taicang: [1, 4],
