@@ -38,7 +38,8 @@ class LiveHubTest {
         hub.change(Map.of(TotalsKey.SUMMARY, signings(count)), List.of(), List.of(count));
     }
 
-    private static List<String> drain(final LiveHub.Subscriber subscriber) throws InterruptedException {
+    /** Every message the subscriber has waiting, as text. */
+    static List<String> drain(final LiveHub.Subscriber subscriber) throws InterruptedException {
         final List<String> messages = new ArrayList<>();
         byte[] next;
         while ((next = subscriber.next(Duration.ZERO)) != null) {

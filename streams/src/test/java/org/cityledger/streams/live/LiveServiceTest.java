@@ -46,15 +46,6 @@ class LiveServiceTest {
         return new PartitionTotals(sequence, offset, 0, slices);
     }
 
-    private static List<String> drain(final LiveHub.Subscriber subscriber) throws InterruptedException {
-        final List<String> messages = new ArrayList<>();
-        byte[] next;
-        while ((next = subscriber.next(Duration.ZERO)) != null) {
-            messages.add(new String(next, StandardCharsets.UTF_8));
-        }
-        return messages;
-    }
-
     @Test
     void shouldPublishOneDeltaPerRoundInWhichSomethingMoved() throws Exception {
         committed.set(List.of(partition(1, 10, 1), partition(1, 4, 0)));
@@ -66,7 +57,7 @@ class LiveServiceTest {
         committed.set(List.of(partition(1, 10, 1), partition(2, 5, 1)));
         service.refresh();
 
-        assertThat(drain(subscriber)).containsExactly("delta true [T] 1");
+        assertThat(LiveHubTest.drain(subscriber)).containsExactly("delta true [T] 1");
     }
 
     @Test
@@ -80,7 +71,7 @@ class LiveServiceTest {
         service.refresh();
 
         assertThat(feedAsked.get()).isEqualTo(asked);
-        assertThat(drain(subscriber)).isEmpty();
+        assertThat(LiveHubTest.drain(subscriber)).isEmpty();
     }
 
     @Test
@@ -95,6 +86,6 @@ class LiveServiceTest {
         committed.set(List.of(partition(2, 11, 2)));
         service.refresh();
 
-        assertThat(drain(subscriber)).containsExactly("status false [] 0", "status true [] 0", "delta true [T] 0");
+        assertThat(LiveHubTest.drain(subscriber)).containsExactly("status false [] 0", "status true [] 0", "delta true [T] 0");
     }
 }
