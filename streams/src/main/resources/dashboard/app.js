@@ -13,8 +13,11 @@ const MAP = {
   snd: [3, 1], gusu: [3, 2], sip: [3, 3],
   wuzhong: [4, 2], wujiang: [5, 2],
 };
-/** Viridis: a sequential scale readable under colour-vision deficiencies and in greyscale. */
-const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
+/**
+ * Viridis, light to dark, so that darker means more: a sequential scale that reads the same under
+ * every common colour-vision deficiency and in greyscale.
+ */
+const VIRIDIS = ['#fde725', '#b5de2b', '#6ece58', '#35b779', '#1f9e89', '#26828e', '#31688e', '#3e4989', '#482878', '#440154'];
 const TOKEN_KEY = 'ledger.readToken';
 
 const state = {
@@ -280,7 +283,7 @@ function renderHeadline(summary) {
 
 function colour(share) {
   const i = Math.min(VIRIDIS.length - 1, Math.max(0, Math.floor(share * (VIRIDIS.length - 1) + 0.5)));
-  return { bg: VIRIDIS[i], fg: i >= 6 ? '#000' : '#fff' };
+  return { bg: VIRIDIS[i], fg: i >= 4 ? '#fff' : '#000' };
 }
 
 function chartValue(amount) {
@@ -323,7 +326,7 @@ function bars(chart, labels, values, codes, onClick) {
     aria: { enabled: true },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'item', valueFormatter: v => v.toFixed(2) + ' ' + t(state.lang, 'amountAxis') },
-    xAxis: { type: 'value', name: t(state.lang, 'amountAxis'), nameLocation: 'end', nameTextStyle: { align: 'right', verticalAlign: 'top', padding: [8, 0, 0, 0] } },
+    xAxis: { type: 'value' },
     yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { fontSize: 12 } },
     series: [{ type: 'bar', data: values, itemStyle: { color: KIND_COLOURS[state.kind] },
       label: { show: true, position: 'right', formatter: d => d.value.toFixed(2), fontSize: 11 } }],
@@ -333,6 +336,10 @@ function bars(chart, labels, values, codes, onClick) {
 }
 
 function renderBars(p) {
+  const unit = `${t(state.lang, 'amountAxis')} · ${kindLabel(state.kind)}`;
+  $('districts-unit').textContent = unit;
+  $('sectors-unit').textContent = unit;
+  $('heat-unit').textContent = unit;
   bars(districtChart, state.districts.map(d => name(state.districts, d.code)),
     state.districts.map(d => chartValue(cny(p.districts.get(d.code), state.kind))),
     state.districts.map(d => d.code), code => openEvents({ district: code }));

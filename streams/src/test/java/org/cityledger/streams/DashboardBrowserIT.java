@@ -46,8 +46,9 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * The dashboard in a real headless Chromium, against a real node with the conference data: the
  * figures on the page are the API's, a published event shows without a reload, the as-of slider
  * goes back before the groundbreakings, the language toggle switches every label, a district's
- * events open on a click, and the browser logs no error. Skips without Chromium and chromedriver,
- * unless {@code -Dledger.browser.required=true} (CI), where their absence fails.
+ * events open on a click, the page reconnects to a restarted instance, and the browser logs no
+ * error. Skips without Chromium and chromedriver, unless {@code -Dledger.browser.required=true}
+ * (CI), where their absence fails.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -204,6 +205,24 @@ class DashboardBrowserIT {
         browser.findElement(By.id("events-dialog")).sendKeys(Keys.ESCAPE);
         await().atMost(WITHIN).until(() -> !browser.findElement(By.id("events-dialog")).isDisplayed());
         assertThat(errors()).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void shouldReconnectAfterTheInstanceItTalksToRestarts() throws Exception {
+        final LedgerConfig config = node.config();
+
+        node.close();
+        await().atMost(WITHIN).until(() -> "offline".equals(state()));
+        node = new LedgerNode(config).start();
+        assertThat(node.awaitRunning(Duration.ofSeconds(90))).isTrue();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> "live".equals(state()));
+        final LedgerEvent event = TestEvents.signing("browser-after-restart", "changshu", "components", "2.00", "CNY");
+        TopicWriter.publish(broker.bootstrapServers(), List.of(event));
+        await().atMost(WITHIN).until(() ->
+                !browser.findElements(By.cssSelector("#feed li[data-event-id='browser-after-restart']")).isEmpty());
+        assertThat(exact("signing.amount")).isEqualTo(api("/api/totals/summary").path("signing").path("amounts").path("CNY").asText());
     }
 
     private String state() {
