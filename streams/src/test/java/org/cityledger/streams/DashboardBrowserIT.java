@@ -21,7 +21,6 @@ import org.cityledger.domain.LedgerEvent;
 import org.cityledger.producers.DemoDataSet;
 import org.cityledger.schema.Topics;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -52,7 +52,12 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIf(value = "browserPresentOrRequired", disabledReason = "no Chromium and chromedriver (-Dledger.chromium, "
+        + "-Dledger.chromedriver; default /usr/bin/chromium, /usr/bin/chromedriver): apt-get install -y chromium chromium-driver; "
+        + "-Dledger.browser.required=true makes their absence a failure")
 class DashboardBrowserIT {
+
+    private static final String REQUIRED = "ledger.browser.required";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WITHIN = Duration.ofSeconds(30);
@@ -66,16 +71,11 @@ class DashboardBrowserIT {
 
     @BeforeAll
     void start(@TempDir final Path dir) throws Exception {
-        final File chromium = new File(System.getProperty("ledger.chromium", "/usr/bin/chromium"));
-        final File driver = new File(System.getProperty("ledger.chromedriver", "/usr/bin/chromedriver"));
-        final boolean present = chromium.canExecute() && driver.canExecute();
-        final String missing = "Chromium (" + chromium + ") and chromedriver (" + driver + ") are needed for the dashboard's "
-                + "browser tests: apt-get install -y chromium chromium-driver";
-        if (Boolean.getBoolean("ledger.browser.required")) {
-            assertThat(present).as(missing + " (ledger.browser.required=true)").isTrue();
-        } else {
-            Assumptions.assumeTrue(present, missing + "; skipped (set -Dledger.browser.required=true to fail instead)");
-        }
+        final File chromium = chromium();
+        final File driver = chromedriver();
+        assertThat(chromium.canExecute() && driver.canExecute())
+                .as("Chromium (%s) and chromedriver (%s) are needed for the dashboard's browser tests, and %s=true: "
+                        + "apt-get install -y chromium chromium-driver", chromium, driver, REQUIRED).isTrue();
         broker = EmbeddedKafkaBroker.builder().build().start();
         TopicSetup.ensureTopics(broker.bootstrapServers(), Topics.DEFAULT_PARTITIONS, (short) 1);
         node = new LedgerNode(LedgerConfig.defaults(broker.bootstrapServers(), dir.resolve("state")).withHttpPort(0)).start();
@@ -96,6 +96,19 @@ class DashboardBrowserIT {
         options.setCapability("goog:loggingPrefs", logs);
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build(), options);
         browser.manage().window().setSize(new Dimension(1600, 1500));
+    }
+
+    /** Run when the browser is there, or when it must be (then its absence fails the test). */
+    static boolean browserPresentOrRequired() {
+        return Boolean.getBoolean(REQUIRED) || (chromium().canExecute() && chromedriver().canExecute());
+    }
+
+    private static File chromium() {
+        return new File(System.getProperty("ledger.chromium", "/usr/bin/chromium"));
+    }
+
+    private static File chromedriver() {
+        return new File(System.getProperty("ledger.chromedriver", "/usr/bin/chromedriver"));
     }
 
     @AfterAll
