@@ -2,7 +2,7 @@
 // the as-of slider asks the totals endpoints with ?asOf=; clicking a district, sector or cell lists
 // the events behind it (GET /api/events). Plain ES module, no build step.
 import * as echarts from '/webjars/echarts/5.3.1/dist/echarts.esm.min.js';
-import { cents, exact, headline, yi } from './money.js';
+import { amount as eventAmount, cents, exact, headline, yi } from './money.js';
 import { initialLanguage, remember, t, translate } from './i18n.js';
 
 const KIND_COLOURS = { signing: '#0072B2', groundbreaking: '#D55E00', funding: '#009E73' };
@@ -310,7 +310,9 @@ function renderMap(p) {
     tile.title = `${name(state.districts, d.code)}: ${exact(amount, 'CNY')}`;
     const label = document.createElement('span');
     label.className = 'name';
-    label.textContent = name(state.districts, d.code);
+    // the two parks' English names do not fit a tile: their usual abbreviations, the full name in the title
+    label.textContent = state.lang === 'en' && name(state.districts, d.code).length > 14 ? d.code.toUpperCase()
+      : name(state.districts, d.code);
     const num = document.createElement('span');
     num.className = 'num';
     num.textContent = `${headline(amount, 'CNY', state.lang)} · ${totals ? totals[state.kind].count : 0}`;
@@ -447,7 +449,7 @@ function renderFeed(fresh) {
     const what = document.createElement('div');
     what.className = 'what';
     const amount = document.createElement('span');
-    amount.textContent = headline(e.amount, e.currency, state.lang);
+    amount.textContent = eventAmount(e.amount, e.currency, state.lang);
     amount.title = exact(e.amount, e.currency);
     what.append(`${kindLabel(e.kind)} · ${e.projectName || e.project} · `, amount);
     const meta = document.createElement('div');

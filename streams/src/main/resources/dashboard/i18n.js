@@ -44,7 +44,12 @@ export const TEXT = {
 
 const KEY = 'ledger.lang';
 
+/** ?lang=en or ?lang=zh (e.g. for a wall screen's fixed address), else the remembered choice, else Chinese. */
 export function initialLanguage() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked === 'en' || asked === 'zh') {
+    return asked;
+  }
   const kept = localStorage.getItem(KEY);
   return kept === 'en' || kept === 'zh' ? kept : 'zh';
 }

@@ -44,6 +44,22 @@ export function headline(value, currency, lang) {
   return `${currency} ${scaled(c, HUNDRED_MILLION_CENTS * 10n)} bn`;
 }
 
+/**
+ * One event's amount: in 亿 (or bn) from 1 亿 up, below that in 万元 (zh) or millions (en), so that a
+ * grant of CNY 1.1 m does not read "0.01 亿元".
+ */
+export function amount(value, currency, lang) {
+  const c = cents(value);
+  const abs = c < 0n ? -c : c;
+  if (abs >= HUNDRED_MILLION_CENTS) {
+    return headline(value, currency, lang);
+  }
+  if (lang === 'zh') {
+    return `${scaled(c, 1000000n)} ${currency === 'CNY' ? '万元' : currency === 'USD' ? '万美元' : '万 ' + currency}`;
+  }
+  return `${currency} ${scaled(c, 100000000n)} m`;
+}
+
 /** A number for charts (display only): the amount in 亿. */
 export function yi(value) {
   const c = cents(value);
