@@ -25,8 +25,8 @@ class RunCommand implements Callable<Integer> {
         }, "ledger-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         afterStart(runtime);
-        System.out.printf(Locale.ROOT, "%nLedger is up: %s/api/totals/summary   (Kafka at %s; Ctrl-C to stop)%n%n",
-                runtime.apiUrl(), runtime.bootstrapServers());
+        System.out.printf(Locale.ROOT, "%nLedger is up: %s/api/totals/summary   (Kafka at %s; Ctrl-C to stop)%n"
+                + "Dashboard:    %s/%n%n", runtime.apiUrl(), runtime.bootstrapServers(), runtime.apiUrl());
         final Throwable failure = runtime.node().awaitFailure();
         // only a failed node gets here; Ctrl-C exits through the shutdown hook
         System.err.println("Ledger node failed: " + failure);

@@ -443,12 +443,67 @@ final class BenchRun implements AutoCloseable {
                 report.problem("latency: " + result.unseen() + " records not visible at " + rate + " records/s");
             }
         }
+        section.detail("liveStream", liveStream(section));
         final String check = checkTotals(Stage.LATENCY);
         section.detail("rates", rates)
                 .figure("check", check, "check (totals = oracle)", check)
                 .detail("producer", "the ledger's publisher settings (idempotent, acks=all, lz4, linger.ms=20)")
                 .detail("method", "scheduled send time to the first in-process summary read (every 1 ms) whose event "
                         + "count includes the record; duplicates, corrections and invalid records are sent but not timed");
+    }
+
+    /** The rate at which the live stream is measured: the 1k events/s. */
+    private static final int LIVE_RATE = 1_000;
+    /** The dashboards connected for the cost figure. */
+    private static final int LIVE_CLIENTS = 200;
+
+    /**
+     * Produce → visible on the live stream ({@code GET /api/stream}), as a dashboard would see it,
+     * with one page and with {@link #LIVE_CLIENTS} pages connected to the one instance: latency to
+     * the first message whose summary counts the record, and the process CPU per record (the
+     * difference is what the extra pages cost).
+     */
+    private List<Map<String, Object>> liveStream(final Report.Section section) {
+        final List<Map<String, Object>> runs = new ArrayList<>();
+        for (final int clients : List.of(1, LIVE_CLIENTS)) {
+            final int count = LIVE_RATE * settings.latencySeconds();
+            final EncodedEvents data = EncodedEvents.draw(new EventGenerator(codec, catalog, settings.seed(), "live" + clients,
+                    0, 1), count, out, "live stream");
+            oracle.merge(data.oracle());
+            final long droppedBefore = node.live().hub().droppedClients();
+            final VisibilityLatency.Result result;
+            final Map<String, Object> cpuUsed;
+            final long bytes;
+            try (LiveStreamClients pages = new LiveStreamClients(node.httpPort(), clients)) {
+                final CpuUsage cpu = CpuUsage.start(nodeConfig.applicationId());
+                result = VisibilityLatency.run(bootstrap, pages, data, LIVE_RATE, out);
+                cpuUsed = cpu.stop(result.sent());
+                bytes = pages.bytes();
+            }
+            final long dropped = node.live().hub().droppedClients() - droppedBefore;
+            note(Stage.LATENCY, String.format(Locale.ROOT, "live stream, %d page(s), %,d records/s: p50 %s  p99 %s  (%s)", clients,
+                    LIVE_RATE, Fmt.millis(result.millis(50)), Fmt.millis(result.millis(99)), CpuUsage.display(cpuUsed)));
+            final Map<String, Object> json = new LinkedHashMap<>();
+            json.put("clients", clients);
+            json.put("offeredPerSecond", LIVE_RATE);
+            json.put("records", result.sent());
+            json.put("unseen", result.unseen());
+            json.put("p50Millis", Fmt.round(result.millis(50)));
+            json.put("p99Millis", Fmt.round(result.millis(99)));
+            json.put("maxMillis", Fmt.round(result.maxMillis()));
+            json.put("cpu", cpuUsed);
+            json.put("bytesRead", bytes);
+            json.put("clientsDropped", dropped);
+            runs.add(json);
+            section.row(String.format(Locale.ROOT, "live stream, %d page%s, %,d records/s", clients, clients == 1 ? "" : "s",
+                    LIVE_RATE), String.format(Locale.ROOT, "p50 %s  p99 %s  max %s; %s%s", Fmt.millis(result.millis(50)),
+                    Fmt.millis(result.millis(99)), Fmt.millis(result.maxMillis()), CpuUsage.display(cpuUsed),
+                    dropped > 0 ? "; " + dropped + " page(s) dropped" : ""));
+            if (result.unseen() > 0) {
+                report.problem("live stream: " + result.unseen() + " records never shown to " + clients + " page(s)");
+            }
+        }
+        return runs;
     }
 
     // ---------------------------------------------------------------- 6. queries

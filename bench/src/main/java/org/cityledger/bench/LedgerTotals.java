@@ -11,7 +11,7 @@ import org.cityledger.streams.totals.Totals;
  * a change there is a change here only ({@link LedgerCluster} knows how instances name themselves
  * and which one owns a key).
  */
-final class LedgerTotals {
+final class LedgerTotals implements EventCount {
 
     private final TotalsService service;
 
@@ -24,5 +24,10 @@ final class LedgerTotals {
      */
     Totals summary() {
         return service.summary(Ask.NOW).value().totals();
+    }
+
+    @Override
+    public long events() {
+        return summary().events();
     }
 }

@@ -77,7 +77,7 @@ final class VisibilityLatency {
     private VisibilityLatency() {
     }
 
-    static Result run(final String bootstrap, final LedgerTotals totals, final EncodedEvents data, final int rate,
+    static Result run(final String bootstrap, final EventCount totals, final EncodedEvents data, final int rate,
                       final PrintStream out) {
         final Poller poller = new Poller(totals, countingIndexes(data), 1e9 / rate);
         final Properties config = LedgerPublisher.producerConfig(bootstrap, new Properties());
@@ -130,7 +130,7 @@ final class VisibilityLatency {
 
     /** Reads the count as the records are sent, and times each counting record when it shows. */
     private static final class Poller implements Runnable {
-        private final LedgerTotals totals;
+        private final EventCount totals;
         private final int[] counting;
         private final double intervalNanos;
         private final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
@@ -146,7 +146,7 @@ final class VisibilityLatency {
         private long readNanos;
         private long lastSeenNanos;
 
-        Poller(final LedgerTotals totals, final int[] counting, final double intervalNanos) {
+        Poller(final EventCount totals, final int[] counting, final double intervalNanos) {
             this.totals = totals;
             this.counting = counting;
             this.intervalNanos = intervalNanos;
@@ -177,7 +177,7 @@ final class VisibilityLatency {
                 final long asked = System.nanoTime();
                 final long count;
                 try {
-                    count = totals.summary().events();
+                    count = totals.events();
                 } catch (final QueryUnavailableException e) {
                     // a rebalance: the records are still on their way; keep their clocks running
                     LockSupport.parkNanos(POLL_NANOS);
@@ -229,11 +229,11 @@ final class VisibilityLatency {
         }
     }
 
-    private static long awaitCount(final LedgerTotals totals) {
+    private static long awaitCount(final EventCount totals) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
-                return totals.summary().events();
+                return totals.events();
             } catch (final QueryUnavailableException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

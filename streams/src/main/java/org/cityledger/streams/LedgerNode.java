@@ -30,9 +30,13 @@ import org.cityledger.streams.http.ApiMetrics;
 import org.cityledger.streams.http.LedgerHttpServer;
 import org.cityledger.streams.peer.HttpPeers;
 import org.cityledger.streams.ingest.IngestService;
+import org.cityledger.streams.live.KafkaFeed;
+import org.cityledger.streams.live.LiveHub;
+import org.cityledger.streams.live.LiveService;
 import org.cityledger.streams.query.DeadLetterService;
 import org.cityledger.streams.query.LocalPartials;
 import org.cityledger.streams.query.PartialTotalsSource;
+import org.cityledger.streams.query.PartialsRequest;
 import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.StreamsCluster;
 import org.cityledger.streams.query.TotalsService;
@@ -51,6 +55,8 @@ public final class LedgerNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerNode.class);
     /** How long a fan-out waits for a peer before treating its partitions as unavailable. */
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
+    /** How often the live picture looks for commits: about two commit intervals' worth of coalescing. */
+    private static final Duration LIVE_INTERVAL = Duration.ofMillis(200);
 
     private final LedgerConfig config;
     private final KafkaStreams streams;
@@ -59,12 +65,13 @@ public final class LedgerNode implements AutoCloseable {
     private final LedgerPublisher ingestPublisher;
     private final ApiMetrics metrics;
     private final TotalsService totals;
+    private final LiveService live;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch failed = new CountDownLatch(1);
     private volatile Throwable failure;
 
     public LedgerNode(final LedgerConfig requested) {
-        this(requested, null, CommitGate.Observer.NONE);
+        this(requested, null, CommitGate.Observer.NONE, LiveHub.Limits.DEFAULTS);
     }
 
     /**
@@ -72,6 +79,12 @@ public final class LedgerNode implements AutoCloseable {
      * protocol {@code observer} watches: for tests that inject faults into the transactions.
      */
     LedgerNode(final LedgerConfig requested, final KafkaClientSupplier clients, final CommitGate.Observer observer) {
+        this(requested, clients, observer, LiveHub.Limits.DEFAULTS);
+    }
+
+    /** A node whose live stream keeps and allows {@code live}: for tests of slow clients and resuming. */
+    LedgerNode(final LedgerConfig requested, final KafkaClientSupplier clients, final CommitGate.Observer observer,
+               final LiveHub.Limits live) {
         // other instances must know our port before Streams starts, so "any free port" is chosen now
         this.config = requested.httpPort() == 0 ? requested.withHttpPort(freePort()) : requested;
         final int partitions;
@@ -118,8 +131,13 @@ public final class LedgerNode implements AutoCloseable {
                 ingestPublisher::publish,
                 (project, eventId) -> router.event(project, eventId).value().map(e -> e.contribution().district()),
                 router::verdicts);
+        final LiveHub hub = new LiveHub(live, LedgerHttpServer.liveEncoder(local.self()), Clock.systemUTC());
+        this.live = new LiveService(() -> router.gather(PartialsRequest.partitionTotals(), null).value(),
+                new KafkaFeed(config.bootstrapServers(), config.applicationId() + "-live-" + config.httpPort(),
+                        project -> router.facts(project).value()),
+                hub, LIVE_INTERVAL);
         this.http = LedgerHttpServer.create(new LedgerHttpServer.Services(totals, DeadLetterService.of(router), router, local,
-                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics));
+                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics, hub));
     }
 
     /** The HTTP ingest's producer: the publisher's safe defaults, named so that the broker's logs tell it apart. */
@@ -134,6 +152,7 @@ public final class LedgerNode implements AutoCloseable {
     public LedgerNode start() {
         streams.start();
         http.start(config.httpPort());
+        live.start();
         LOG.info("Ledger node {} ({}:{}) serving http://localhost:{}/api/totals/summary", config.applicationId(),
                 config.advertisedHost(), config.httpPort(), http.port());
         return this;
@@ -167,9 +186,15 @@ public final class LedgerNode implements AutoCloseable {
         return streams;
     }
 
+    /** The live picture this node pushes to its dashboards. */
+    public LiveService live() {
+        return live;
+    }
+
     @Override
     public void close() {
         http.stop();
+        live.close();
         // before Streams: the binder's refresh must not read a client that is tearing down
         metrics.close();
         peers.close();

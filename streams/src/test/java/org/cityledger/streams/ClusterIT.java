@@ -22,6 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
@@ -31,6 +34,7 @@ import org.cityledger.domain.Reference;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.access.ClusterSecret;
 import org.cityledger.streams.query.Ask;
+import org.cityledger.streams.topology.LedgerTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -229,6 +233,34 @@ class ClusterIT {
             events.add(builder.build());
         }
         return events;
+    }
+
+    @Test
+    void shouldStreamFromEveryInstanceTheChangesCountedOnAnother() throws Exception {
+        final LedgerNode counting = nodes.get(0);
+        final HostInfo countingHost = new HostInfo(counting.config().advertisedHost(), counting.httpPort());
+        await().atMost(Duration.ofSeconds(30)).until(() -> nodes.stream().allMatch(n -> n.live().hub().complete()));
+        LedgerEvent event = null;
+        for (int i = 0; event == null; i++) {
+            final LedgerEvent candidate = TestEvents.signing("cluster-live-" + i, "taicang", "optical-comms", "77.70", "CNY");
+            final KeyQueryMetadata owner = counting.streams().queryMetadataForKey(LedgerTopology.TOTALS_STORE,
+                    candidate.project().id(), Serdes.String().serializer());
+            if (countingHost.equals(owner.activeHost())) {
+                event = candidate;
+            }
+        }
+        try (SseClient second = new SseClient("http://localhost:" + nodes.get(1).httpPort(), null);
+             SseClient third = new SseClient("http://localhost:" + nodes.get(2).httpPort(), null)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.summary() != null && third.summary() != null);
+
+            publish(List.of(event));
+
+            final String id = event.eventId();
+            await().atMost(Duration.ofSeconds(30)).until(() -> second.saw(id) && third.saw(id));
+            assertThat(second.summary().path("signing").path("count").asLong()).isEqualTo(1);
+            assertThat(second.summary()).isEqualTo(third.summary());
+            assertThat(second.last().data().path("instance").asText()).endsWith(":" + nodes.get(1).httpPort());
+        }
     }
 
     private void publish(final List<LedgerEvent> events) throws Exception {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentType;
-import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,6 +51,7 @@ final class ApiDocs {
             "/api/openapi.json",
             "/api/docs",
             "/",
+            "/api/stream",
             "/internal/partials",
             "/internal/projects/{project}/events/{event}",
             "/internal/projects/{project}/facts",
@@ -70,7 +70,6 @@ final class ApiDocs {
         final String html = page(parse(json));
         config.routes.get("/api/openapi.json", ctx -> ctx.contentType(ContentType.APPLICATION_JSON).result(json));
         config.routes.get("/api/docs", ctx -> ctx.html(html));
-        config.routes.get("/", ctx -> ctx.redirect("/api/docs", HttpStatus.FOUND));
     }
 
     /** The document's bytes, as shipped. */

@@ -9,13 +9,17 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
+import io.javalin.http.staticfiles.Location;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.cityledger.streams.access.AccessPolicy;
 import org.cityledger.streams.access.ClusterSecret;
 import org.cityledger.streams.ingest.IngestRefusedException;
 import org.cityledger.streams.ingest.IngestService;
 import org.cityledger.streams.ingest.PublishFailedException;
+import org.cityledger.streams.live.LiveHub;
+import org.cityledger.streams.live.Update;
 import org.cityledger.streams.query.AsOfOutOfRangeException;
 import org.cityledger.streams.query.BadQueryException;
 import org.cityledger.streams.query.DeadLetterService;
@@ -24,6 +28,11 @@ import org.cityledger.streams.query.QueryUnavailableException;
 import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.query.UnknownCodeException;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +55,20 @@ public final class LedgerHttpServer {
      * public API alone): then the cluster and publishing endpoints are not served.
      */
     public record Services(TotalsService totals, DeadLetterService deadLetters, Router router, LocalPartials local,
-                           IngestService ingest, AccessPolicy access, ApiMetrics metrics) {
+                           IngestService ingest, AccessPolicy access, ApiMetrics metrics, LiveHub live) {
+    }
+
+    /** The Jetty threads at most: every live-stream client holds one while connected. */
+    private static final int MAX_THREADS = LiveHub.Limits.DEFAULTS.maxClients() + 200;
+    private static final int SEND_BUFFER_BYTES = 128 * 1024;
+
+    /** The live stream's wire format, for the hub to encode each message once. */
+    public static Function<Update, byte[]> liveEncoder(final String instance) {
+        return new LiveJson(instance);
     }
 
     public static Javalin create(final TotalsService totals, final DeadLetterService deadLetters) {
-        return create(new Services(totals, deadLetters, null, null, null, AccessPolicy.OPEN, new ApiMetrics(() -> null)));
+        return create(new Services(totals, deadLetters, null, null, null, AccessPolicy.OPEN, new ApiMetrics(() -> null), null));
     }
 
     public static Javalin create(final Services services) {
@@ -65,6 +83,15 @@ public final class LedgerHttpServer {
             config.http.prefer405over404 = true;
             // Jetty's own errors (a malformed request line, a URI or headers too long) as JSON too
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.threadPool = new QueuedThreadPool(MAX_THREADS, 8);
+            config.jetty.modifyServer(LedgerHttpServer::boundSendBuffers);
+            // the dashboard's scripts and the chart library (a webjar): nothing comes from another host
+            config.staticFiles.add(files -> {
+                files.hostedPath = Dashboard.ASSETS;
+                files.directory = Dashboard.RESOURCES;
+                files.location = Location.CLASSPATH;
+            });
+            config.staticFiles.enableWebjars();
             config.routes.before(ctx -> authorize(ctx, access));
             ApiDocs.register(config);
             ApiMetrics.register(config, services.metrics());
@@ -76,6 +103,12 @@ public final class LedgerHttpServer {
             config.routes.get("/api/totals/sectors/{sector}", controller::sector);
             config.routes.get("/api/totals/check", controller::check);
             config.routes.get("/api/dead-letters", deadLetterController::page);
+            config.routes.get("/", Dashboard::page);
+            if (services.live() != null) {
+                final String instance = services.local() == null ? "local" : services.local().self();
+                final LiveController live = new LiveController(services.live(), instance);
+                config.routes.get(LiveController.PATH, live::stream);
+            }
             if (services.router() != null) {
                 final AuditController audit = new AuditController(services.router());
                 config.routes.get("/api/projects/{project}", audit::project);
@@ -110,6 +143,8 @@ public final class LedgerHttpServer {
             config.routes.exception(QueryUnavailableException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS))
                     .json(error(e.getMessage(), Map.of())));
+            config.routes.exception(LiveHub.TooManyClientsException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS * 5)).json(error(e.getMessage(), Map.of())));
             config.routes.exception(IngestRefusedException.class, (e, ctx) -> {
                 final HttpStatus status = switch (e.kind()) {
                     case MALFORMED -> HttpStatus.BAD_REQUEST;
@@ -159,6 +194,25 @@ public final class LedgerHttpServer {
     }
 
     /**
+     * A fixed send buffer per connection instead of the kernel's autotuned one (up to 4 MiB each): a
+     * live-stream client that stops reading then backs its writes up after {@link #SEND_BUFFER_BYTES}
+     * and is dropped by the hub, instead of parking megabytes in the kernel. Ample for the API's
+     * answers (a buffer of 128 KiB moves over 100 MB/s at a millisecond's round trip).
+     */
+    private static void boundSendBuffers(final Server server) {
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(final LifeCycle event) {
+                for (final Connector connector : server.getConnectors()) {
+                    if (connector instanceof ServerConnector serverConnector) {
+                        serverConnector.setAcceptedSendBufferSize(SEND_BUFFER_BYTES);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
      * Peers only on {@code /internal/*}; reads need the read token when one is set. Publishing checks
      * its office token in its controller, which knows the office it authenticates.
      */
@@ -176,9 +230,10 @@ public final class LedgerHttpServer {
         }
     }
 
-    /** The docs and the page that leads to them are open: they say how to get a token. */
+    /** The docs and the dashboard's page and scripts are open: they hold no figures, and say how to get a token. */
     private static boolean needsReadAccess(final String path) {
-        return !("/".equals(path) || path.equals("/api/docs") || path.equals("/api/openapi.json"));
+        return !("/".equals(path) || path.equals("/api/docs") || path.equals("/api/openapi.json")
+                || path.startsWith(Dashboard.ASSETS + "/") || path.startsWith("/webjars/"));
     }
 
     /** An outsider on a peers' endpoint. */

@@ -38,6 +38,7 @@ class ApiDocsTest {
             "/api/reference/districts",
             "/api/reference/sectors",
             "/api/instances",
+            "/api/stream",
             "/metrics");
 
     private static final List<String> TOTALS = List.of(
@@ -94,14 +95,6 @@ class ApiDocsTest {
         assertThat(response.body()).contains("asOf", "maxLag", "X-Ledger-Stale", "Retry-After", "InvariantReport", "DeadLetterPage");
         // the page must work offline: nothing loaded from another host
         assertThat(response.body()).doesNotContain("<script", "http://", "https://");
-    }
-
-    @Test
-    void shouldRedirectTheRootToThePage() throws Exception {
-        final HttpResponse<String> response = get("/");
-
-        assertThat(response.statusCode()).isEqualTo(302);
-        assertThat(response.headers().firstValue("Location")).hasValue("/api/docs");
     }
 
     @Test

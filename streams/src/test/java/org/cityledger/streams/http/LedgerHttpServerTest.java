@@ -33,6 +33,7 @@ import org.cityledger.domain.EventKind;
 import org.cityledger.streams.access.AccessPolicy;
 import org.cityledger.streams.access.OfficeRegistry;
 import org.cityledger.streams.access.ReadToken;
+import org.cityledger.streams.live.LiveHub;
 import org.cityledger.streams.query.Answer;
 import org.cityledger.streams.query.Ask;
 import org.cityledger.streams.query.DeadLetterService;
@@ -693,7 +694,7 @@ class LedgerHttpServerTest {
     @Test
     void shouldNeedTheReadTokenToReadWhenOneIsSet() throws Exception {
         final Javalin guarded = LedgerHttpServer.create(new LedgerHttpServer.Services(totalsService, letters, null, null, null,
-                new AccessPolicy(OfficeRegistry.NONE, ReadToken.of("a-read-token-for-tests"), null), new ApiMetrics(() -> null)));
+                new AccessPolicy(OfficeRegistry.NONE, ReadToken.of("a-read-token-for-tests"), null), new ApiMetrics(() -> null), null));
         guarded.start(0);
         try {
             final String url = "http://localhost:" + guarded.port() + "/api/totals/summary";
@@ -708,6 +709,35 @@ class LedgerHttpServerTest {
             assertThat(without.headers().firstValue("WWW-Authenticate")).isPresent();
             assertThat(with.statusCode()).isEqualTo(200);
             assertThat(docs.statusCode()).isEqualTo(200);
+        } finally {
+            guarded.stop();
+        }
+    }
+
+    @Test
+    void shouldServeTheDashboardItsScriptsAndTheChartLibraryWithoutTheReadTokenButNotTheStream() throws Exception {
+        final LiveHub hub = new LiveHub(LiveHub.Limits.DEFAULTS, LedgerHttpServer.liveEncoder("test"), Clock.systemUTC());
+        final Javalin guarded = LedgerHttpServer.create(new LedgerHttpServer.Services(totalsService, letters, null, null, null,
+                new AccessPolicy(OfficeRegistry.NONE, ReadToken.of("a-read-token-for-tests"), null), new ApiMetrics(() -> null), hub));
+        guarded.start(0);
+        try {
+            final String base = "http://localhost:" + guarded.port();
+            final HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> script = client.send(HttpRequest.newBuilder(URI.create(base + "/dashboard/app.js")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> charts = client.send(HttpRequest.newBuilder(
+                    URI.create(base + "/webjars/echarts/5.3.1/dist/echarts.esm.min.js")).build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> stream = client.send(HttpRequest.newBuilder(URI.create(base + "/api/stream")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+            assertThat(page.body()).contains("/dashboard/app.js").doesNotContain("http://", "https://");
+            assertThat(script.statusCode()).isEqualTo(200);
+            assertThat(script.body()).contains("/webjars/echarts/5.3.1/dist/echarts.esm.min.js", "/api/stream");
+            assertThat(charts.statusCode()).isEqualTo(200);
+            assertThat(stream.statusCode()).isEqualTo(401);
         } finally {
             guarded.stop();
         }

@@ -1,0 +1,91 @@
+package org.cityledger.streams.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.cityledger.domain.EventKind;
+import org.cityledger.streams.query.QueryUnavailableException;
+import org.cityledger.streams.state.PartitionTotals;
+import org.cityledger.streams.totals.KindTotals;
+import org.cityledger.streams.totals.Totals;
+import org.cityledger.streams.totals.TotalsKey;
+import org.junit.jupiter.api.Test;
+
+class LiveServiceTest {
+
+    private final AtomicReference<List<PartitionTotals>> committed = new AtomicReference<>(List.of());
+    private final AtomicInteger feedAsked = new AtomicInteger();
+    private final List<FeedEvent> counted = new ArrayList<>();
+    private final LiveHub hub = new LiveHub(new LiveHub.Limits(16, 16, 4),
+            update -> (update.type().wireName() + " " + update.complete() + " " + update.slices().keySet() + " "
+                    + update.events().size()).getBytes(StandardCharsets.UTF_8), Clock.systemUTC());
+    private final LiveService service = new LiveService(() -> {
+        final List<PartitionTotals> now = committed.get();
+        if (now == null) {
+            throw new QueryUnavailableException("partition 1 is not available right now (rebalancing or restoring)");
+        }
+        return now;
+    }, (before, now, limit) -> {
+        feedAsked.incrementAndGet();
+        return List.copyOf(counted);
+    }, hub, Duration.ofMillis(200));
+
+    private static PartitionTotals partition(final long sequence, final long offset, final long signings) {
+        final TreeMap<String, Totals> slices = new TreeMap<>();
+        slices.put(TotalsKey.SUMMARY, new Totals(new KindTotals(signings, Map.of("CNY", BigDecimal.valueOf(signings)), Map.of()),
+                KindTotals.EMPTY, KindTotals.EMPTY));
+        return new PartitionTotals(sequence, offset, 0, slices);
+    }
+
+    @Test
+    void shouldPublishOneDeltaPerRoundInWhichSomethingMoved() throws Exception {
+        committed.set(List.of(partition(1, 10, 1), partition(1, 4, 0)));
+        service.refresh();
+        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
+
+        counted.add(new FeedEvent("e-2", "P-2", null, null, EventKind.SIGNING, "gusu", "5g", "CNY", BigDecimal.ONE, null, null,
+                0, 0, 1, 5));
+        committed.set(List.of(partition(1, 10, 1), partition(2, 5, 1)));
+        service.refresh();
+
+        assertThat(LiveHubTest.drain(subscriber)).containsExactly("delta true [T] 1");
+    }
+
+    @Test
+    void shouldNeitherReadTheFeedNorPublishWhenNoPartitionCommitted() throws Exception {
+        committed.set(List.of(partition(1, 10, 1)));
+        service.refresh();
+        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
+        final int asked = feedAsked.get();
+
+        service.refresh();
+        service.refresh();
+
+        assertThat(feedAsked.get()).isEqualTo(asked);
+        assertThat(LiveHubTest.drain(subscriber)).isEmpty();
+    }
+
+    @Test
+    void shouldMarkThePictureStaleWhileAPartitionCannotBeReadAndNeverPublishPartialTotals() throws Exception {
+        committed.set(List.of(partition(1, 10, 1)));
+        service.refresh();
+        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
+
+        committed.set(null);
+        service.refresh();
+        service.refresh();
+        committed.set(List.of(partition(2, 11, 2)));
+        service.refresh();
+
+        assertThat(LiveHubTest.drain(subscriber)).containsExactly("status false [] 0", "status true [] 0", "delta true [T] 0");
+    }
+}
