@@ -743,7 +743,7 @@ final class BenchRun implements AutoCloseable {
             produce.flush();
         }
         final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
-        final CpuUsage cpu = CpuUsage.start("bench-flood-" + runId);
+        final CpuUsage cpu = CpuUsage.start(nodeConfig.applicationId());
         final long start = System.nanoTime();
         final CatchUp.Result result = CatchUp.await(node.streams(), () -> null, admin, nodeConfig.applicationId(), Topics.EVENTS,
                 end, start, Progress.of(out, "flood", "records", KafkaClients.sum(end)));
