@@ -11,8 +11,20 @@ import io.javalin.http.NotFoundResponse;
 import io.javalin.json.JavalinJackson;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.access.AccessPolicy;
 import org.cityledger.streams.access.ClusterSecret;
+import org.cityledger.streams.access.CredentialTransport;
 import org.cityledger.streams.ingest.IngestRefusedException;
 import org.cityledger.streams.ingest.IngestService;
 import org.cityledger.streams.ingest.PublishFailedException;
@@ -54,6 +66,14 @@ public final class LedgerHttpServer {
     }
 
     public static Javalin create(final Services services) {
+        return create(services, null);
+    }
+
+    /**
+     * As {@link #create(Services)}, serving HTTPS with {@code https} (null: plain HTTP). The port is
+     * the one {@code start(port)} is given.
+     */
+    public static Javalin create(final Services services, final LedgerConfig.HttpsKeystore https) {
         final TotalsController controller = new TotalsController(services.totals());
         final DeadLetterController deadLetterController = new DeadLetterController(services.deadLetters());
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -65,6 +85,9 @@ public final class LedgerHttpServer {
             config.http.prefer405over404 = true;
             // Jetty's own errors (a malformed request line, a URI or headers too long) as JSON too
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            if (https != null) {
+                config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, https));
+            }
             config.routes.before(ctx -> authorize(ctx, access));
             ApiDocs.register(config);
             ApiMetrics.register(config, services.metrics());
@@ -132,6 +155,8 @@ public final class LedgerHttpServer {
                     ctx.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).json(error(e.getMessage(), Map.of())));
             config.routes.exception(IngestController.UnauthorizedException.class, (e, ctx) -> ctx.status(HttpStatus.UNAUTHORIZED)
                     .header("WWW-Authenticate", "Bearer realm=\"city-ledger\"").json(error(e.getMessage(), Map.of())));
+            config.routes.exception(PlainHttpCredentialsException.class, (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN)
+                    .json(error(e.getMessage(), Map.of("code", "https-required"))));
             config.routes.exception(PeerOnlyException.class, (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN)
                     .json(error(e.getMessage(), Map.of())));
             config.routes.exception(PublishFailedException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -163,6 +188,12 @@ public final class LedgerHttpServer {
      * its office token in its controller, which knows the office it authenticates.
      */
     private static void authorize(final Context ctx, final AccessPolicy access) {
+        final boolean carriesCredentials = ctx.header("Authorization") != null || ctx.header(ClusterSecret.HEADER) != null;
+        final Optional<String> refusal = CredentialTransport.refusal(ctx.req().isSecure(), carriesCredentials,
+                CredentialTransport.isLoopback(ctx.req().getRemoteAddr()));
+        if (refusal.isPresent()) {
+            throw new PlainHttpCredentialsException(refusal.get());
+        }
         final String path = ctx.path();
         if (path.startsWith("/internal/")) {
             if (!access.isPeer(ctx.header(ClusterSecret.HEADER))) {
@@ -179,6 +210,31 @@ public final class LedgerHttpServer {
     /** The docs and the page that leads to them are open: they say how to get a token. */
     private static boolean needsReadAccess(final String path) {
         return !("/".equals(path) || path.equals("/api/docs") || path.equals("/api/openapi.json"));
+    }
+
+    /** The API over TLS: Jetty's TLS connection in front of its HTTP/1.1, and requests that know they are secure. */
+    private static Connector httpsConnector(final Server server, final HttpConfiguration plain,
+                                            final LedgerConfig.HttpsKeystore https) {
+        final SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(https.keystore().toAbsolutePath().toString());
+        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStorePassword(https.password());
+        tls.setKeyManagerPassword(https.password());
+        final HttpConfiguration secure = new HttpConfiguration(plain);
+        final SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        // clients reach a ledger by whatever name its certificate may not list (an IP, a proxy's name)
+        customizer.setSniHostCheck(false);
+        secure.addCustomizer(customizer);
+        secure.setSecureScheme("https");
+        return new ServerConnector(server, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(secure));
+    }
+
+    /** Credentials sent in the clear from another machine. */
+    static final class PlainHttpCredentialsException extends RuntimeException {
+        PlainHttpCredentialsException(final String message) {
+            super(message);
+        }
     }
 
     /** An outsider on a peers' endpoint. */
