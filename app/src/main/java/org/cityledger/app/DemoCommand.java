@@ -85,7 +85,7 @@ final class DemoCommand extends RunCommand {
      * On a secured broker each district office publishes its own events, as itself, into its inbox:
      * the only topic its principal may write. The ledger moves them into the events topic.
      */
-    private static long publishThroughInboxes(final LedgerRuntime runtime, final List<LedgerEvent> events) {
+    static long publishThroughInboxes(final LedgerRuntime runtime, final List<LedgerEvent> events) {
         final Map<String, List<LedgerEvent>> byDistrict = new TreeMap<>();
         for (final LedgerEvent event : events) {
             byDistrict.computeIfAbsent(event.district(), d -> new ArrayList<>()).add(event);

@@ -39,6 +39,7 @@ import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.ProjectRef;
+import org.cityledger.producers.DemoDataSet;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.topology.DeadLetters;
@@ -104,6 +105,22 @@ class SecuredLedgerIT {
         final ConsumerRecord<String, byte[]> dead = awaitRecord(Topics.DEAD_LETTERS, "wj-sec-1", true);
         assertThat(header(dead, DeadLetters.REASON)).isEqualTo("district 'wujiang' published through kunshan's inbox");
         assertThat(districtEvents("wujiang")).isZero();
+    }
+
+    @Test
+    void shouldCountTheWholeDemoPublishedThroughTheInboxesOnceAndKeepTheInvariant() throws Exception {
+        final List<LedgerEvent> demo = DemoDataSet.events();
+        final long taicang = demo.stream().filter(e -> "taicang".equals(e.district())).count();
+
+        DemoCommand.publishThroughInboxes(runtime, demo);
+        await().atMost(WAIT).until(() -> districtEvents("taicang") == taicang);
+        // a re-delivery through the inboxes: every event id counts once
+        DemoCommand.publishThroughInboxes(runtime, demo);
+        final ConsumerRecord<String, byte[]> last = awaitRecord(Topics.EVENTS, demo.get(demo.size() - 1).eventId(), false);
+
+        assertThat(header(last, LedgerTopology.OFFICE_HEADER)).isEqualTo(demo.get(demo.size() - 1).district());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("/api/totals/check")).contains("\"holds\":true"));
+        assertThat(districtEvents("taicang")).isEqualTo(taicang);
     }
 
     @Test
@@ -175,6 +192,11 @@ class SecuredLedgerIT {
 
     private Map<String, String> office(final String district) {
         return runtime.security().clientSettings(district);
+    }
+
+    private String get(final String path) throws Exception {
+        return runtime.httpClient().send(HttpRequest.newBuilder(URI.create(runtime.apiUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private long districtEvents(final String district) throws Exception {
