@@ -96,6 +96,8 @@ class SecuredLedgerIT {
 
         final ConsumerRecord<String, byte[]> moved = awaitRecord(Topics.EVENTS, "ks-sec-2", false);
         assertThat(header(moved, LedgerTopology.OFFICE_HEADER)).isEqualTo("kunshan");
+        // the audit history of the project names the office that published the event
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("/api/projects/KS-SEC-2")).contains("\"publisher\":\"office:kunshan\""));
     }
 
     @Test

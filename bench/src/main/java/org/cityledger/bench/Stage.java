@@ -12,7 +12,8 @@ enum Stage {
     LATENCY(5, "produce -> visible latency"),
     QUERY(6, "query latency over HTTP"),
     REPLAY(7, "replay from offset 0"),
-    MEMORY(8, "peak heap and RSS");
+    MEMORY(8, "peak heap and RSS"),
+    SECURED(9, "secured path (TLS + SCRAM + inbox stage)");
 
     private final int number;
     private final String title;

@@ -11,12 +11,14 @@ import org.cityledger.domain.LedgerEvent;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.schema.UnreadableEventException;
+import org.cityledger.streams.access.Office;
 
 /**
  * Moves what a district office wrote into its inbox onto the events topic, inside the ledger's
  * transaction: the broker lets an office write only its own inbox, and this stage lets through only
  * that office's district, so an office cannot put another district's facts into the ledger. Each
- * record moved carries the office that published it ({@link LedgerTopology#OFFICE_HEADER}); every
+ * record moved carries the office that published it ({@link LedgerTopology#OFFICE_HEADER}, and as
+ * its {@code source}, {@code office:<district>}, whatever the office wrote there); every
  * other rule is the ledger processor's, on the events topic, as for any record.
  */
 final class InboxProcessor implements Processor<String, byte[], String, byte[]> {
@@ -52,7 +54,11 @@ final class InboxProcessor implements Processor<String, byte[], String, byte[]> 
         // the office's stamp is the ledger's alone: one the office wrote itself does not survive
         headers.remove(LedgerTopology.OFFICE_HEADER);
         headers.add(LedgerTopology.OFFICE_HEADER, office.getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), LedgerTopology.INBOX_EVENTS_SINK);
+        // and the event's source says so too, as the HTTP ingest's does, so the audit history names the office;
+        // the source is no part of the fact (its content hash), so a re-delivery by another channel stays a duplicate
+        final String source = Office.sourceOf(office);
+        final byte[] value = source.equals(event.source()) ? record.value() : codec.encode(event.toBuilder().source(source).build());
+        context.forward(new Record<>(record.key(), value, record.timestamp(), headers), LedgerTopology.INBOX_EVENTS_SINK);
     }
 
     private void deadLetter(final Record<String, byte[]> record, final RecordMetadata meta, final String eventId,

@@ -59,6 +59,14 @@ class InboxStageTest {
     }
 
     @Test
+    void shouldSetTheMovedEventsSourceToThePublishingOfficeWhateverItClaimed() {
+        ledger.publishToInbox("kunshan", TestEvents.signing("ks-1", "kunshan", "displays", "100.00", "CNY").toBuilder()
+                .source("office:wujiang").build());
+
+        assertThat(LedgerDriver.decode(ledger.writtenToEvents().get(0).value()).source()).isEqualTo("office:kunshan");
+    }
+
+    @Test
     void shouldRefuseAnotherDistrictsEventWithTheReason() {
         ledger.publishToInbox("kunshan", TestEvents.signing("wj-1", "wujiang", "displays", "100.00", "CNY"));
 
