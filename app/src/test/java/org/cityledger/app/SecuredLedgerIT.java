@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +41,10 @@ import org.cityledger.domain.EventKind;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.ProjectRef;
 import org.cityledger.producers.DemoDataSet;
+import org.cityledger.producers.IngestJson;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
+import org.cityledger.streams.access.OfficeRegistry;
 import org.cityledger.streams.topology.DeadLetters;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.junit.jupiter.api.AfterAll;
@@ -65,12 +68,16 @@ class SecuredLedgerIT {
 
     private Path dir;
     private LedgerRuntime runtime;
+    private String changshuToken;
 
     @BeforeAll
     void start(@TempDir final Path tempDir) throws Exception {
         dir = tempDir;
+        final Path offices = dir.resolve("offices.txt");
+        changshuToken = OfficeRegistry.add(offices, "changshu", Clock.systemUTC()).token();
         final RunCommand command = new RunCommand();
         new CommandLine(command).parseArgs("--secure", "--broker-port", "0", "--http-port", "0", "--partitions", "2",
+                "--offices", offices.toString(),
                 "--stream-threads", "1", "--state-dir", dir.resolve("state").toString(),
                 "--cluster-secret-file", dir.resolve("cluster-secret").toString());
         runtime = LedgerRuntime.start(command.options);
@@ -123,6 +130,22 @@ class SecuredLedgerIT {
         assertThat(header(last, LedgerTopology.OFFICE_HEADER)).isEqualTo(demo.get(demo.size() - 1).district());
         await().atMost(WAIT).untilAsserted(() -> assertThat(get("/api/totals/check")).contains("\"holds\":true"));
         assertThat(districtEvents("taicang")).isEqualTo(taicang);
+    }
+
+    @Test
+    void shouldCountAnEventDeliveredThroughTheInboxAndAgainOverHttpsOnce() throws Exception {
+        final LedgerEvent event = event("cs-sec-1", "changshu", "CS-SEC-1");
+        send(office("changshu"), Topics.inbox("changshu"), event);
+        await().atMost(WAIT).until(() -> isCounted("CS-SEC-1", "cs-sec-1"));
+
+        final HttpResponse<String> again = runtime.httpClient().send(HttpRequest.newBuilder(
+                URI.create(runtime.apiUrl() + "/api/events?wait=PT10S")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + changshuToken)
+                .POST(HttpRequest.BodyPublishers.ofString(new IngestJson().write(event))).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(again.statusCode()).as(again.body()).isBetween(200, 202);
+        // the same fact by another channel: judged a re-delivery, not counted a second time
+        assertThat(again.body()).contains("\"verdict\":\"duplicate\"");
     }
 
     @Test
