@@ -151,6 +151,8 @@ class SecuredLedgerIT {
     @Test
     void shouldServeTheApiOverTlsWithTheGeneratedCertificate() throws Exception {
         assertThat(runtime.apiUrl()).startsWith("https://");
+        // on the port the node advertises to its peers, not one Jetty chose
+        assertThat(runtime.node().httpPort()).isEqualTo(runtime.node().config().httpPort());
 
         final HttpResponse<String> response = runtime.httpClient().send(HttpRequest.newBuilder(
                 URI.create(runtime.apiUrl() + "/api/totals/summary")).build(), HttpResponse.BodyHandlers.ofString());

@@ -116,7 +116,7 @@ public final class LedgerNode implements AutoCloseable {
                 (project, eventId) -> router.event(project, eventId).value().map(e -> e.contribution().district()),
                 router::verdicts);
         this.http = LedgerHttpServer.create(new LedgerHttpServer.Services(totals, DeadLetterService.of(router), router, local,
-                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics), config.https());
+                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics), config.https(), config.httpPort());
     }
 
     /** The HTTP ingest's producer: the publisher's safe defaults, named so that the broker's logs tell it apart. */

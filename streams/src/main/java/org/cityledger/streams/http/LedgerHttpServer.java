@@ -66,14 +66,15 @@ public final class LedgerHttpServer {
     }
 
     public static Javalin create(final Services services) {
-        return create(services, null);
+        return create(services, null, 0);
     }
 
     /**
-     * As {@link #create(Services)}, serving HTTPS with {@code https} (null: plain HTTP). The port is
-     * the one {@code start(port)} is given.
+     * As {@link #create(Services)}, serving HTTPS with {@code https} on {@code port} (null: plain
+     * HTTP, on the port {@code start(port)} is given). Javalin gives its port to its own connector
+     * only, so the TLS connector is told the port here.
      */
-    public static Javalin create(final Services services, final LedgerConfig.HttpsKeystore https) {
+    public static Javalin create(final Services services, final LedgerConfig.HttpsKeystore https, final int port) {
         final TotalsController controller = new TotalsController(services.totals());
         final DeadLetterController deadLetterController = new DeadLetterController(services.deadLetters());
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -86,7 +87,7 @@ public final class LedgerHttpServer {
             // Jetty's own errors (a malformed request line, a URI or headers too long) as JSON too
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             if (https != null) {
-                config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, https));
+                config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, https, port));
             }
             config.routes.before(ctx -> authorize(ctx, access));
             ApiDocs.register(config);
@@ -214,7 +215,7 @@ public final class LedgerHttpServer {
 
     /** The API over TLS: Jetty's TLS connection in front of its HTTP/1.1, and requests that know they are secure. */
     private static Connector httpsConnector(final Server server, final HttpConfiguration plain,
-                                            final LedgerConfig.HttpsKeystore https) {
+                                            final LedgerConfig.HttpsKeystore https, final int port) {
         final SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStorePath(https.keystore().toAbsolutePath().toString());
         tls.setKeyStoreType("PKCS12");
@@ -226,8 +227,10 @@ public final class LedgerHttpServer {
         customizer.setSniHostCheck(false);
         secure.addCustomizer(customizer);
         secure.setSecureScheme("https");
-        return new ServerConnector(server, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
-                new HttpConnectionFactory(secure));
+        final ServerConnector connector = new ServerConnector(server,
+                new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(secure));
+        connector.setPort(port);
+        return connector;
     }
 
     /** Credentials sent in the clear from another machine. */
