@@ -20,6 +20,7 @@ import org.cityledger.domain.EventKind;
 import org.cityledger.domain.EventRules;
 import org.cityledger.domain.Reference;
 import org.cityledger.producers.IngestJson;
+import org.cityledger.schema.KafkaConnection;
 import org.cityledger.schema.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -46,6 +47,15 @@ final class AuditCommand implements Runnable {
         @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", paramLabel = "HOST:PORT[,...]",
                 description = "Kafka cluster holding the events topic (default: ${DEFAULT-VALUE}).")
         String bootstrapServers;
+
+        @Option(names = "--kafka-config", paramLabel = "FILE",
+                description = "Kafka client properties (security.protocol, sasl.*, ssl.*) for the consumer reading the log.")
+        Path kafkaConfig;
+
+        /** The consumer's settings: the client properties file's, the cluster's servers. */
+        Properties clientSettings() {
+            return KafkaConnection.of(bootstrapServers, kafkaConfig).clientProperties();
+        }
 
         @Option(names = "--topic", defaultValue = Topics.EVENTS, paramLabel = "TOPIC",
                 description = "The events topic (default: ${DEFAULT-VALUE}); a copy of it, to check what a copy holds.")
@@ -92,7 +102,7 @@ final class AuditCommand implements Runnable {
             final String readToken = token != null ? token : System.getenv("LEDGER_TOKEN");
             final long started = System.nanoTime();
             final Reconciliation.Report report;
-            try (PartitionLog partitions = new PartitionLog(log.bootstrapServers, log.topic, new Properties())) {
+            try (PartitionLog partitions = new PartitionLog(log.bootstrapServers, log.topic, log.clientSettings())) {
                 report = new Reconciliation(partitions, new LedgerApi(api, readToken), log.rules())
                         .run(Progress.on(err, "read")::onProgress);
             } catch (final IOException e) {
@@ -176,7 +186,7 @@ final class AuditCommand implements Runnable {
                 Files.createDirectories(out.getParent());
             }
             final Exporter.Result result;
-            try (PartitionLog partitions = new PartitionLog(log.bootstrapServers, log.topic, new Properties())) {
+            try (PartitionLog partitions = new PartitionLog(log.bootstrapServers, log.topic, log.clientSettings())) {
                 result = new Exporter(partitions, log.rules(), new IngestJson()).export(new Exporter.Filter(from, to, districtCode,
                         sectorCode, type, includeCorrected, includeRefused), form, out, Progress.on(spec.commandLine().getErr(), "read")::onProgress);
             }

@@ -10,15 +10,20 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.Reference;
 import org.cityledger.producers.DemoDataSet;
 import org.cityledger.producers.LedgerPublisher;
 import org.cityledger.producers.PublishResult;
+import org.cityledger.schema.KafkaConnection;
+import org.cityledger.schema.Topics;
 import org.cityledger.streams.access.OfficeRegistry;
 import picocli.CommandLine.Command;
 
@@ -62,20 +67,47 @@ final class DemoCommand extends RunCommand {
         final List<LedgerEvent> events = DemoDataSet.events();
         System.out.printf(Locale.ROOT, "Publishing the conference data set: %d events%n", events.size());
         final long started = System.nanoTime();
-        final PublishResult result;
-        try (LedgerPublisher publisher = new LedgerPublisher(runtime.bootstrapServers())) {
-            result = publisher.publishAll(events, (done, total) -> Progress.print("published", done, total));
+        final long published;
+        if (runtime.security() == null) {
+            try (LedgerPublisher publisher = new LedgerPublisher(runtime.kafka(), new Properties())) {
+                published = publisher.publishAll(events, (done, total) -> Progress.print("published", done, total)).published();
+            }
+        } else {
+            published = publishThroughInboxes(runtime, events);
         }
-        awaitCounted(runtime, result.published());
-        System.out.printf(Locale.ROOT, "All %d demo events counted %d ms after publishing began.%n", result.published(),
+        awaitCounted(runtime, published);
+        System.out.printf(Locale.ROOT, "All %d demo events counted %d ms after publishing began.%n", published,
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
-        System.out.println(fetch(runtime.apiUrl() + "/api/totals/summary"));
+        System.out.println(fetch(runtime, runtime.apiUrl() + "/api/totals/summary"));
+    }
+
+    /**
+     * On a secured broker each district office publishes its own events, as itself, into its inbox:
+     * the only topic its principal may write. The ledger moves them into the events topic.
+     */
+    static long publishThroughInboxes(final LedgerRuntime runtime, final List<LedgerEvent> events) {
+        final Map<String, List<LedgerEvent>> byDistrict = new TreeMap<>();
+        for (final LedgerEvent event : events) {
+            byDistrict.computeIfAbsent(event.district(), d -> new ArrayList<>()).add(event);
+        }
+        long published = 0;
+        for (final Map.Entry<String, List<LedgerEvent>> district : byDistrict.entrySet()) {
+            final KafkaConnection office = new KafkaConnection(runtime.bootstrapServers(),
+                    runtime.security().clientSettings(district.getKey()));
+            try (LedgerPublisher publisher = new LedgerPublisher(office, new Properties(), Topics.inbox(district.getKey()))) {
+                final PublishResult result = publisher.publishAll(district.getValue(), (done, total) -> { });
+                published += result.published();
+            }
+            System.out.printf(Locale.ROOT, "  office %-13s published %3d events into %s%n", district.getKey(),
+                    district.getValue().size(), Topics.inbox(district.getKey()));
+        }
+        return published;
     }
 
     private static void awaitCounted(final LedgerRuntime runtime, final long expected) throws Exception {
         final String marker = "\"events\":" + expected;
         final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!fetch(runtime.apiUrl() + "/api/totals/summary").contains(marker)) {
+        while (!fetch(runtime, runtime.apiUrl() + "/api/totals/summary").contains(marker)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the ledger did not count all " + expected + " demo events within 60 s");
             }
@@ -83,8 +115,8 @@ final class DemoCommand extends RunCommand {
         }
     }
 
-    private static String fetch(final String url) throws Exception {
-        final HttpClient client = HttpClient.newHttpClient();
+    private static String fetch(final LedgerRuntime runtime, final String url) throws Exception {
+        final HttpClient client = runtime.httpClient();
         return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

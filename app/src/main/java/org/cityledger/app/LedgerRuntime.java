@@ -1,13 +1,24 @@
 package org.cityledger.app;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.utils.Utils;
+import org.cityledger.broker.BrokerSecurity;
 import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.EventRules;
+import org.cityledger.domain.Reference;
+import org.cityledger.schema.KafkaConnection;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.LedgerNode;
 import org.cityledger.streams.TopicSetup;
@@ -24,14 +35,21 @@ final class LedgerRuntime implements AutoCloseable {
 
     private final EmbeddedKafkaBroker broker;
     private final LedgerNode node;
-    private final String bootstrapServers;
+    /** The ledger's own SCRAM user on a secured broker; a super user. */
+    static final String LEDGER_USER = "ledger";
+    /** Under the state directory: the secured broker's CA, certificates, passwords and client files. */
+    static final String SECURITY_DIR = "security";
+
+    private final KafkaConnection kafka;
+    private final BrokerSecurity security;
     private final Path tempStateDir;
 
-    private LedgerRuntime(final EmbeddedKafkaBroker broker, final LedgerNode node, final String bootstrapServers,
-                          final Path tempStateDir) {
+    private LedgerRuntime(final EmbeddedKafkaBroker broker, final LedgerNode node, final KafkaConnection kafka,
+                          final BrokerSecurity security, final Path tempStateDir) {
         this.broker = broker;
         this.node = node;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
+        this.security = security;
         this.tempStateDir = tempStateDir;
     }
 
@@ -42,14 +60,15 @@ final class LedgerRuntime implements AutoCloseable {
             if (options.instance < 1) {
                 throw new IllegalArgumentException("--instance: must be 1 or more, got " + options.instance);
             }
-            final String bootstrap;
-            if (options.startsEmbeddedBroker()) {
-                broker = EmbeddedKafkaBroker.builder().port(options.brokerPort).numPartitions(options.partitions).build().start();
-                bootstrap = broker.bootstrapServers();
-            } else {
-                bootstrap = options.bootstrap();
+            if (options.secure && !options.startsEmbeddedBroker()) {
+                throw new IllegalArgumentException("--secure secures the embedded broker, which only instance 1 without "
+                        + "--bootstrap-servers starts; to join a secured ledger give --kafka-config with the ledger's "
+                        + "client properties and --inboxes");
             }
-            TopicSetup.ensureTopics(bootstrap, options.partitions, options.replicationFactor);
+            if (options.secure && options.kafkaConfig != null) {
+                throw new IllegalArgumentException("--secure makes the embedded broker's client settings itself; "
+                        + "--kafka-config is for a cluster that exists already");
+            }
             final Path stateDir;
             if (options.stateDir == null) {
                 tempStateDir = Files.createTempDirectory("ledger-state-" + options.instance + "-");
@@ -57,17 +76,39 @@ final class LedgerRuntime implements AutoCloseable {
             } else {
                 stateDir = options.stateDir;
             }
-            final LedgerConfig config = new LedgerConfig(options.applicationId, bootstrap, stateDir, options.advertisedHost,
+            final KafkaConnection kafka;
+            BrokerSecurity security = null;
+            if (options.startsEmbeddedBroker()) {
+                final EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(options.brokerPort)
+                        .numPartitions(options.partitions);
+                if (options.secure) {
+                    security = BrokerSecurity.prepare(stateDir.resolve(SECURITY_DIR), secureUsers());
+                    builder.secured(security, List.of(LEDGER_USER));
+                }
+                broker = builder.build().start();
+                kafka = security == null ? options.kafka(broker.bootstrapServers())
+                        : new KafkaConnection(broker.bootstrapServers(), security.clientSettings(LEDGER_USER));
+            } else {
+                kafka = options.kafka(options.bootstrap());
+            }
+            TopicSetup.ensureTopics(kafka, options.partitions, options.replicationFactor);
+            final boolean inboxes = options.secure || options.inboxes;
+            if (options.secure) {
+                TopicSetup.ensureInboxes(kafka, districts(), options.partitions, options.replicationFactor,
+                        options.applicationId, LEDGER_USER);
+            }
+            final LedgerConfig config = new LedgerConfig(options.applicationId, kafka, stateDir, options.advertisedHost,
                     options.resolvedHttpPort(), options.commitInterval, options.replicationFactor, options.standbyReplicas,
                     options.streamThreads == null ? LedgerConfig.defaultStreamThreads() : options.streamThreads,
-                    EventRules.DEFAULT_FUTURE_SKEW, options.horizon, options.dedupeFilterBytes(), options.access());
+                    EventRules.DEFAULT_FUTURE_SKEW, options.horizon, options.dedupeFilterBytes(), options.access(), inboxes,
+                    https(options, security));
             final LedgerNode node = new LedgerNode(config).start();
             if (!node.awaitRunning(Duration.ofSeconds(120))) {
                 node.close();
                 throw new IllegalStateException("the ledger did not reach RUNNING within 120 s (state "
                         + node.streams().state() + ")");
             }
-            return new LedgerRuntime(broker, node, bootstrap, tempStateDir);
+            return new LedgerRuntime(broker, node, kafka, security, tempStateDir);
         } catch (final IOException e) {
             closeQuietly(broker);
             throw new UncheckedIOException("cannot create a state directory", e);
@@ -78,8 +119,62 @@ final class LedgerRuntime implements AutoCloseable {
         }
     }
 
+    /** The given keystore; on a secured broker without one, the broker's own certificate (for localhost and 127.0.0.1). */
+    private static LedgerConfig.HttpsKeystore https(final NodeOptions options, final BrokerSecurity security) {
+        final LedgerConfig.HttpsKeystore given = options.httpsKeystore();
+        if (given != null || security == null) {
+            return given;
+        }
+        return new LedgerConfig.HttpsKeystore(security.keystore(), security.keystorePassword());
+    }
+
+    /**
+     * An HTTP client for this runtime's own API: over HTTPS on a secured broker it trusts the
+     * generated CA (and nothing else), as a client given the truststore would.
+     */
+    HttpClient httpClient() {
+        if (security == null) {
+            return HttpClient.newHttpClient();
+        }
+        try {
+            final KeyStore trust = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(security.truststore())) {
+                trust.load(in, security.truststorePassword().toCharArray());
+            }
+            final TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return HttpClient.newBuilder().sslContext(context).build();
+        } catch (final IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the truststore " + security.truststore(), e);
+        }
+    }
+
+    /** The ledger and one SCRAM user per district office, named by its district code. */
+    private static List<String> secureUsers() {
+        final List<String> users = new ArrayList<>();
+        users.add(LEDGER_USER);
+        users.addAll(districts());
+        return users;
+    }
+
+    private static List<String> districts() {
+        return Reference.DISTRICTS.stream().map(Reference.Code::code).toList();
+    }
+
+    /** The cluster and the client settings every client of this runtime uses. */
+    KafkaConnection kafka() {
+        return kafka;
+    }
+
+    /** The secured broker's certificates and users; null unless --secure. */
+    BrokerSecurity security() {
+        return security;
+    }
+
     String bootstrapServers() {
-        return bootstrapServers;
+        return kafka.bootstrapServers();
     }
 
     LedgerNode node() {
@@ -87,7 +182,7 @@ final class LedgerRuntime implements AutoCloseable {
     }
 
     String apiUrl() {
-        return "http://localhost:" + node.httpPort();
+        return node.scheme() + "://localhost:" + node.httpPort();
     }
 
     @Override

@@ -1,7 +1,11 @@
 package org.cityledger.app;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.cityledger.schema.KafkaConnection;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.access.ClusterSecret;
 import org.cityledger.streams.access.ReadToken;
@@ -24,10 +28,76 @@ final class NodeOptions {
         return bootstrapServers != null ? bootstrapServers : "localhost:" + brokerPort;
     }
 
+    /** The cluster and the client settings of --kafka-config. */
+    KafkaConnection kafka(final String servers) {
+        return KafkaConnection.of(servers, kafkaConfig);
+    }
+
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Use this Kafka cluster instead of starting an embedded broker.")
     String bootstrapServers;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = {"Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for every client the node",
+                "makes: Kafka Streams and its internal clients, the HTTP ingest's producer, the admin. As Kafka's",
+                "own tools take --command-config; keys the ledger sets itself (serializers, transactional.id, ...)",
+                "are refused."})
+    Path kafkaConfig;
+
+    @Option(names = "--secure",
+            description = {"Start the embedded broker secured: SASL_SSL with SCRAM-SHA-512, a CA and broker certificate",
+                "made in the state directory on first start, ACLs (nothing allowed unless granted), a SCRAM user",
+                "for the ledger and one per district office, each office writing only its inbox topic",
+                "ledger.inbox.<district>. Needs --state-dir to keep certificates and passwords between runs."})
+    boolean secure;
+
+    @Option(names = "--inboxes",
+            description = {"Also move the district offices' inbox topics ledger.inbox.<district> into the events topic",
+                "(implied by --secure; give it to every instance joining a secured ledger, and on a secured",
+                "cluster of your own whose ACLs confine each office to its inbox)."})
+    boolean inboxes;
+
+    @Option(names = "--https-keystore", paramLabel = "FILE",
+            description = {"Serve the API over HTTPS with this PKCS12 keystore (key and certificate chain); its password",
+                "from --https-keystore-password-file or the environment variable " + HTTPS_PASSWORD_VARIABLE + ".",
+                "With --secure and without this option the API serves HTTPS with the generated broker certificate."})
+    Path httpsKeystore;
+
+    @Option(names = "--https-keystore-password-file", paramLabel = "FILE",
+            description = "The --https-keystore password, the file's first line (keeps it out of the process list).")
+    Path httpsKeystorePasswordFile;
+
+    /** Where the HTTPS keystore's password is read from without a password file. */
+    static final String HTTPS_PASSWORD_VARIABLE = "LEDGER_HTTPS_KEYSTORE_PASSWORD";
+
+    /** The API's keystore from --https-keystore, or null for plain HTTP. */
+    LedgerConfig.HttpsKeystore httpsKeystore() {
+        if (httpsKeystore == null) {
+            if (httpsKeystorePasswordFile != null) {
+                throw new IllegalArgumentException("--https-keystore-password-file: only with --https-keystore");
+            }
+            return null;
+        }
+        if (!Files.isReadable(httpsKeystore)) {
+            throw new IllegalArgumentException("--https-keystore: cannot read " + httpsKeystore);
+        }
+        final String password;
+        if (httpsKeystorePasswordFile != null) {
+            try {
+                password = Files.readAllLines(httpsKeystorePasswordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+            } catch (final IOException e) {
+                throw new IllegalArgumentException("--https-keystore-password-file: cannot read " + httpsKeystorePasswordFile, e);
+            }
+        } else {
+            password = System.getenv(HTTPS_PASSWORD_VARIABLE);
+        }
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("--https-keystore needs its password: --https-keystore-password-file FILE or "
+                    + HTTPS_PASSWORD_VARIABLE);
+        }
+        return new LedgerConfig.HttpsKeystore(httpsKeystore, password);
+    }
 
     @Option(names = "--broker-port", defaultValue = "9092", paramLabel = "PORT",
             description = "Port of the embedded broker (default: ${DEFAULT-VALUE}). Ignored with --bootstrap-servers.")

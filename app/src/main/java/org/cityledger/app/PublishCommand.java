@@ -12,9 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.cityledger.domain.Reference;
 import org.cityledger.producers.ApiDelivery;
 import org.cityledger.producers.DeliveryReport;
 import org.cityledger.producers.EventDelivery;
@@ -25,6 +27,8 @@ import org.cityledger.producers.IngestJson;
 import org.cityledger.producers.KafkaDelivery;
 import org.cityledger.producers.LedgerApiClient;
 import org.cityledger.producers.LedgerPublisher;
+import org.cityledger.schema.KafkaConnection;
+import org.cityledger.schema.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -105,6 +109,16 @@ final class PublishCommand implements Callable<Integer> {
                     + ", the embedded broker of 'ledger run').")
     String bootstrapServers;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = {"With Kafka: client properties (security.protocol, sasl.*, ssl.*, ...) for the producer,",
+                "e.g. the office's file a secured ledger wrote ('ledger run --secure')."})
+    Path kafkaConfig;
+
+    @Option(names = "--office", paramLabel = "DISTRICT",
+            description = {"With Kafka: publish as this district's office into its inbox topic ledger.inbox.DISTRICT",
+                "(a secured cluster lets an office write nothing else); the ledger moves the events on."})
+    String office;
+
     @Option(names = "--verdicts-url", defaultValue = "http://localhost:8080", paramLabel = "URL",
             description = "With Kafka: the ledger to ask what it made of the events (default: ${DEFAULT-VALUE}).")
     String verdictsUrl;
@@ -162,13 +176,14 @@ final class PublishCommand implements Callable<Integer> {
             final String servers = bootstrapServers == null ? DEFAULT_BOOTSTRAP : bootstrapServers;
             final LedgerApiClient verdicts = new LedgerApiClient(uri("--verdicts-url", verdictsUrl), resolveToken(false),
                     VERDICT_ATTEMPTS, LedgerApiClient.Pause.sleeping());
-            try (LedgerPublisher publisher = new LedgerPublisher(servers);
+            final String topic = office == null ? Topics.EVENTS : Topics.inbox(office);
+            try (LedgerPublisher publisher = new LedgerPublisher(KafkaConnection.of(servers, kafkaConfig), new Properties(), topic);
                  EventDelivery delivery = new KafkaDelivery(publisher, servers, verdicts, batchSize,
                          Duration.ofSeconds(verdictsWaitSeconds))) {
                 report = files.publish(file, chosen, delivery, options, progress);
             }
             progress.finish();
-            return printPublished(out, report, "to Kafka at " + servers);
+            return printPublished(out, report, "to Kafka at " + servers + (office == null ? "" : " (" + topic + ")"));
         } catch (final NoSuchFileException e) {
             err.println("error: no such file: " + e.getFile());
             return USAGE;
@@ -193,6 +208,12 @@ final class PublishCommand implements Callable<Integer> {
         }
         if (api != null && bootstrapServers != null) {
             throw usage("--api and --bootstrap-servers are two ways to publish: give one");
+        }
+        if (api != null && (office != null || kafkaConfig != null)) {
+            throw usage("--office and --kafka-config publish to Kafka; --api publishes over HTTP: give one way");
+        }
+        if (office != null && !Reference.isDistrict(office)) {
+            throw usage("--office: unknown district '" + office + "'");
         }
         if (token != null && tokenFile != null) {
             throw usage("--token and --token-file both give the token: give one");

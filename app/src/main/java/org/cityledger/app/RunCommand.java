@@ -3,6 +3,7 @@ package org.cityledger.app;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.cityledger.broker.BrokerSecurity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,6 +26,17 @@ class RunCommand implements Callable<Integer> {
         }, "ledger-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         afterStart(runtime);
+        if (runtime.security() != null) {
+            final BrokerSecurity security = runtime.security();
+            // paths only: the passwords stay in the owner-only files
+            System.out.printf(Locale.ROOT, "%nKafka is secured: SASL_SSL with SCRAM-SHA-512 at %s, ACLs on.%n"
+                    + "  Truststore for clients: %s (CA certificate %s)%n"
+                    + "  Each office's client properties (owner-only, with its password): %s%n"
+                    + "  e.g. ledger publish --office kunshan --bootstrap-servers %s --kafka-config %s FILE%n",
+                    runtime.bootstrapServers(), security.truststore(), security.caCertificate(),
+                    security.clientConfig("OFFICE").getParent().resolve("<district>.properties"), runtime.bootstrapServers(),
+                    security.clientConfig("kunshan"));
+        }
         System.out.printf(Locale.ROOT, "%nLedger is up: %s/api/totals/summary   (Kafka at %s; Ctrl-C to stop)%n"
                 + "Dashboard:    %s/%n%n", runtime.apiUrl(), runtime.bootstrapServers(), runtime.apiUrl());
         final Throwable failure = runtime.node().awaitFailure();

@@ -53,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Kafka cluster to use; without it a fresh embedded broker runs in this JVM.")
     private String bootstrapServers;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = {"Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for every client of the run",
+                "against --bootstrap-servers: producers, consumers, admin and the ledger's Kafka Streams."})
+    private Path kafkaConfig;
+
     @Option(names = "--events", paramLabel = "N",
             description = "Records of the main data set, stages 1-4 (default 1,000,000; --quick 20,000).")
     private Integer events;
@@ -191,6 +196,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         final BenchSettings settings = new BenchSettings(
                 bootstrapServers,
+                kafkaConfig,
                 events != null ? events : quick ? QUICK_EVENTS : DEFAULT_EVENTS,
                 replayEvents != null ? replayEvents : quick ? QUICK_REPLAY_EVENTS : DEFAULT_REPLAY_EVENTS,
                 offered,

@@ -20,6 +20,10 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
@@ -31,8 +35,12 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.cityledger.broker.BrokerSecurity;
 import org.cityledger.broker.EmbeddedKafkaBroker;
+import org.cityledger.domain.Reference;
 import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.KafkaConnection;
+import org.cityledger.schema.UnreadableEventException;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.LedgerNode;
@@ -57,6 +65,7 @@ final class BenchRun implements AutoCloseable {
     private static final int CLUSTER_SIZE = 3;
     private static final int CLUSTER_ATTEMPTS = 2;
     private static final String SUMMARY = "/api/totals/summary";
+    private static final String SECURE_LEDGER_USER = "ledger";
 
     private final BenchSettings settings;
     private final PrintStream out;
@@ -69,12 +78,14 @@ final class BenchRun implements AutoCloseable {
     private ProjectCatalog catalog;
     private Path runDir;
     private EmbeddedKafkaBroker broker;
-    private String bootstrap;
+    private KafkaConnection kafka;
     private Admin admin;
     private int partitions;
     private boolean closed;
 
     private long mainRecords;
+    /** Stage 4's rate from the node's start to its last commit: what stage 9 is compared with. */
+    private double ledgerOverallRate;
     private long mainValueBytes;
     private double consumerRate;
     private double bareSteadyRate;
@@ -95,7 +106,7 @@ final class BenchRun implements AutoCloseable {
     void run() {
         setUp();
         final List<Stage> order = List.of(Stage.PRODUCER, Stage.CONSUMER, Stage.STREAMS, Stage.LEDGER, Stage.LATENCY,
-                Stage.QUERY, Stage.FLOOD, Stage.REPLAY);
+                Stage.QUERY, Stage.FLOOD, Stage.REPLAY, Stage.SECURED);
         for (final Stage stage : order) {
             if (!settings.runs(stage)) {
                 report.skipped(stage, "--skip");
@@ -114,6 +125,7 @@ final class BenchRun implements AutoCloseable {
                     case QUERY -> queries();
                     case FLOOD -> deadLetterFlood();
                     case REPLAY -> replay();
+                    case SECURED -> secured();
                     default -> throw new IllegalStateException("no runner for " + stage);
                 }
                 report.section(stage).detail("stageSeconds", (System.nanoTime() - started) / 1e9);
@@ -150,15 +162,15 @@ final class BenchRun implements AutoCloseable {
                     // broker fenced (which moves every coordinator and fails open transactions mid-run)
                     .brokerProperty("broker.session.timeout.ms", "60000")
                     .build().start();
-            bootstrap = broker.bootstrapServers();
+            kafka = KafkaConnection.of(broker.bootstrapServers(), settings.kafkaConfig());
         } else {
-            bootstrap = settings.bootstrapServers();
+            kafka = KafkaConnection.of(settings.bootstrapServers(), settings.kafkaConfig());
         }
-        admin = KafkaClients.admin(bootstrap);
+        admin = KafkaClients.admin(kafka);
         if (settings.resetTopics()) {
             resetTopics();
         }
-        partitions = TopicSetup.ensureTopics(bootstrap, settings.partitions(), (short) 1);
+        partitions = TopicSetup.ensureTopics(kafka, settings.partitions(), (short) 1);
         final long existing = KafkaClients.sum(KafkaClients.endOffsets(admin, Topics.EVENTS, partitions));
         if (existing > 0) {
             throw new IllegalStateException(Topics.EVENTS + " already holds " + existing + " records; the harness needs it "
@@ -167,7 +179,7 @@ final class BenchRun implements AutoCloseable {
         }
         catalog = ProjectCatalog.create(settings.seed(), settings.projects());
         note(null, String.format(Locale.ROOT, "cluster %s, %s with %d partitions, %,d projects, seed %d",
-                settings.embedded() ? "embedded at " + bootstrap : bootstrap, Topics.EVENTS, partitions,
+                settings.embedded() ? "embedded at " + kafka.bootstrapServers() : kafka.bootstrapServers(), Topics.EVENTS, partitions,
                 settings.projects(), settings.seed()));
     }
 
@@ -199,7 +211,7 @@ final class BenchRun implements AutoCloseable {
         }
         mainValueBytes = valueBytes;
         note(Stage.PRODUCER, "producing to " + Topics.EVENTS);
-        final Throughput result = RawProduce.sendAll(bootstrap, Topics.EVENTS, data,
+        final Throughput result = RawProduce.sendAll(kafka, Topics.EVENTS, data,
                 Progress.of(out, "producer", "records", data.size()));
         final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
         mainRecords = KafkaClients.sum(end);
@@ -224,7 +236,7 @@ final class BenchRun implements AutoCloseable {
 
     private void consumer() {
         final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
-        final Throughput result = RawConsume.readAll(bootstrap, end,
+        final Throughput result = RawConsume.readAll(kafka, end,
                 Progress.of(out, "consumer", "records", KafkaClients.sum(end)));
         consumerRate = result.recordsPerSecond();
         report.section(Stage.CONSUMER)
@@ -240,7 +252,8 @@ final class BenchRun implements AutoCloseable {
 
     private void bareStreams() {
         final String applicationId = "bench-bare-sum-" + runId;
-        final LedgerConfig config = LedgerConfig.defaults(bootstrap, runDir.resolve("bare")).withApplicationId(applicationId);
+        final LedgerConfig config = LedgerConfig.defaults(kafka.bootstrapServers(), runDir.resolve("bare")).withKafka(kafka)
+                .withApplicationId(applicationId);
         final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final KafkaStreams streams = new KafkaStreams(BareSumTopology.build(), config.streamsProperties());
@@ -313,6 +326,7 @@ final class BenchRun implements AutoCloseable {
             report.problem("ledger dead letters: " + deadLetterCheck);
         }
         final Report.Section section = catchUpFigures(report.section(Stage.LEDGER), result);
+        ledgerOverallRate = result.recordsPerSecond();
         if (bareSteadyRate > 0) {
             final double ratio = result.steadyRecordsPerSecond() / bareSteadyRate;
             section.figure("ratioToStreams", ratio, "ratio to 3 (bare Streams EOS)", Fmt.ratio(ratio));
@@ -334,7 +348,8 @@ final class BenchRun implements AutoCloseable {
     /** Starts the ledger node of this run and waits until it has committed {@code end}. */
     private CatchUp.Result startNode(final Map<TopicPartition, Long> end, final String progressName) {
         final String applicationId = "bench-ledger-" + runId;
-        nodeConfig = LedgerConfig.defaults(bootstrap, runDir.resolve("ledger")).withApplicationId(applicationId)
+        nodeConfig = LedgerConfig.defaults(kafka.bootstrapServers(), runDir.resolve("ledger")).withKafka(kafka)
+                .withApplicationId(applicationId)
                 .withHttpPort(0);
         final long start = System.nanoTime();
         node = new LedgerNode(nodeConfig).start();
@@ -369,12 +384,17 @@ final class BenchRun implements AutoCloseable {
     }
 
     private String checkTotals(final Stage stage, final LedgerTotals totals) {
+        return checkTotals(stage, totals, oracle);
+    }
+
+    /** Against {@code expected}: what one data set alone must add up to. */
+    private String checkTotals(final Stage stage, final LedgerTotals totals, final Oracle expected) {
         final long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
         String last = "unavailable";
         while (System.nanoTime() < deadline) {
             try {
                 final Totals summary = totals.summary();
-                final List<String> differences = oracle.differences(summary);
+                final List<String> differences = expected.differences(summary);
                 if (differences.isEmpty()) {
                     return "OK";
                 }
@@ -396,7 +416,106 @@ final class BenchRun implements AutoCloseable {
         final Map<TopicPartition, Long> end = new LinkedHashMap<>();
         KafkaClients.get(admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all())
                 .forEach((tp, info) -> end.put(tp, info.offset()));
-        return RawConsume.readAll(bootstrap, end, Progress.none()).records();
+        return RawConsume.readAll(kafka, end, Progress.none()).records();
+    }
+
+    // ---------------------------------------------------------------- 9. the secured path
+
+    /**
+     * The main data set again, through the secured path: a second embedded broker with SASL_SSL and
+     * SCRAM on every connection and ACLs on, the offices' records preloaded into their inboxes (as
+     * each office, not timed), then a ledger with the inbox stage started and timed from its start
+     * until it has committed both the inboxes and the events topic the inbox stage filled, as stage 4
+     * is timed over the unsecured topic. Records whose district is unknown or unreadable have no
+     * inbox; they would only be dead letters, so the totals must still equal the oracle's.
+     */
+    private void secured() {
+        final List<String> districts = Reference.DISTRICTS.stream().map(Reference.Code::code).toList();
+        final List<String> users = new ArrayList<>(districts);
+        users.add(SECURE_LEDGER_USER);
+        final BrokerSecurity security = BrokerSecurity.prepare(runDir.resolve("secured").resolve("security"), users);
+        note(Stage.SECURED, "starting a secured embedded broker (SASL_SSL, SCRAM-SHA-512, ACLs)");
+        try (EmbeddedKafkaBroker secure = EmbeddedKafkaBroker.builder().logDir(runDir.resolve("secured").resolve("kafka"))
+                .brokerProperty("broker.session.timeout.ms", "60000").secured(security, List.of(SECURE_LEDGER_USER))
+                .build().start();
+             Admin secureAdmin = Admin.create(new KafkaConnection(secure.bootstrapServers(),
+                     security.clientSettings(SECURE_LEDGER_USER)).clientProperties())) {
+            final KafkaConnection ledger = new KafkaConnection(secure.bootstrapServers(), security.clientSettings(SECURE_LEDGER_USER));
+            final String applicationId = "bench-secured-" + runId;
+            TopicSetup.ensureTopics(ledger, partitions, (short) 1);
+            TopicSetup.ensureInboxes(ledger, districts, partitions, (short) 1, applicationId, SECURE_LEDGER_USER);
+            final EncodedEvents data = EncodedEvents.draw(new EventGenerator(codec, catalog, settings.seed(), "main", 0, 1),
+                    settings.events(), out, "secured");
+            note(Stage.SECURED, "preloading the inboxes as the offices (not timed)");
+            final long skipped = preloadInboxes(secure.bootstrapServers(), security, data);
+            final LedgerConfig config = LedgerConfig.defaults(secure.bootstrapServers(), runDir.resolve("secured").resolve("ledger"))
+                    .withKafka(ledger).withInboxes(true).withApplicationId(applicationId).withHttpPort(0);
+            final long start = System.nanoTime();
+            final long moved = data.size() - skipped;
+            try (LedgerNode secured = new LedgerNode(config).start()) {
+                CatchUp.Result result = null;
+                for (final String district : districts) {
+                    final String inbox = Topics.inbox(district);
+                    result = CatchUp.await(secured.streams(), () -> null, secureAdmin, applicationId, inbox,
+                            KafkaClients.endOffsets(secureAdmin, inbox, partitions), start, Progress.none());
+                }
+                final Map<TopicPartition, Long> eventsEnd = KafkaClients.endOffsets(secureAdmin, Topics.EVENTS, partitions);
+                result = CatchUp.await(secured.streams(), () -> null, secureAdmin, applicationId, Topics.EVENTS, eventsEnd, start,
+                        Progress.of(out, "secured", "records", KafkaClients.sum(eventsEnd)));
+                final double seconds = result.seconds();
+                final double rate = moved / seconds;
+                // the main data set alone: the run's oracle also holds the later stages' records
+                final String check = checkTotals(Stage.SECURED, new LedgerTotals(secured), data.oracle());
+                final Report.Section section = report.section(Stage.SECURED)
+                        .figure("recordsPerSecond", rate, "records/s (start to last commit, inbox -> events -> totals)",
+                                Fmt.rate(rate, "records"))
+                        .figure("check", check, "check (totals = generator's oracle)", check);
+                if (ledgerOverallRate > 0) {
+                    final double ratio = rate / ledgerOverallRate;
+                    section.figure("ratioToLedger", ratio, "ratio to 4 (unsecured, same records, same timing)", Fmt.ratio(ratio));
+                }
+                section.detail("records", moved).detail("skippedWithoutInbox", skipped).detail("seconds", seconds)
+                        .detail("inboxStage", "own sub-topology: inbox -> district check, office stamp -> " + Topics.EVENTS)
+                        .detail("ratioBasis", "records over seconds from the node's start to its last commit, here and in stage 4");
+            }
+        }
+    }
+
+    /** Sends each record as its district's office into that office's inbox; returns how many had no inbox. */
+    private long preloadInboxes(final String bootstrapServers, final BrokerSecurity security, final EncodedEvents data) {
+        final Map<String, KafkaProducer<String, byte[]>> offices = new LinkedHashMap<>();
+        final AtomicReference<Exception> failure = new AtomicReference<>();
+        long skipped = 0;
+        try {
+            for (int i = 0; i < data.size(); i++) {
+                final String district;
+                try {
+                    district = codec.decode(data.value(i)).district();
+                } catch (final UnreadableEventException e) {
+                    skipped++;
+                    continue;
+                }
+                if (!Reference.isDistrict(district)) {
+                    skipped++;
+                    continue;
+                }
+                final KafkaProducer<String, byte[]> producer = offices.computeIfAbsent(district, d -> new KafkaProducer<>(
+                        KafkaClients.throughputProducer(new KafkaConnection(bootstrapServers, security.clientSettings(d))),
+                        new StringSerializer(), new ByteArraySerializer()));
+                producer.send(new ProducerRecord<>(Topics.inbox(district), data.key(i), data.value(i)), (meta, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+            offices.values().forEach(KafkaProducer::flush);
+        } finally {
+            offices.values().forEach(p -> p.close(Duration.ofSeconds(30)));
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("preloading the inboxes failed: " + failure.get(), failure.get());
+        }
+        return skipped;
     }
 
     // ---------------------------------------------------------------- 5. produce -> visible
@@ -412,7 +531,7 @@ final class BenchRun implements AutoCloseable {
             // counted in the oracle before sending: a failure half way makes later checks report it
             oracle.merge(data.oracle());
             note(Stage.LATENCY, String.format(Locale.ROOT, "offering %,d records/s for %d s", rate, settings.latencySeconds()));
-            final VisibilityLatency.Result result = VisibilityLatency.run(bootstrap, nodeTotals, data, rate, out);
+            final VisibilityLatency.Result result = VisibilityLatency.run(kafka, nodeTotals, data, rate, out);
             note(Stage.LATENCY, String.format(Locale.ROOT, "%,d records/s: p50 %s  p99 %s  max %s", rate,
                     Fmt.millis(result.millis(50)), Fmt.millis(result.millis(99)), Fmt.millis(result.maxMillis())));
             final Map<String, Object> json = new LinkedHashMap<>();
@@ -476,7 +595,7 @@ final class BenchRun implements AutoCloseable {
             final long bytes;
             try (LiveStreamClients pages = new LiveStreamClients(node.httpPort(), clients)) {
                 final CpuUsage cpu = CpuUsage.start(nodeConfig.applicationId());
-                result = VisibilityLatency.run(bootstrap, pages, data, LIVE_RATE, out);
+                result = VisibilityLatency.run(kafka, pages, data, LIVE_RATE, out);
                 cpuUsed = cpu.stop(result.sent());
                 bytes = pages.bytes();
             }
@@ -601,7 +720,7 @@ final class BenchRun implements AutoCloseable {
             note(Stage.QUERY, String.format(Locale.ROOT, "starting %d ledger instances of %s and letting them count the "
                     + "%,d records (not timed)", CLUSTER_SIZE, applicationId, KafkaClients.sum(end)));
             final long start = System.nanoTime();
-            final LedgerCluster cluster = LedgerCluster.start(bootstrap, applicationId, runDir.resolve(applicationId),
+            final LedgerCluster cluster = LedgerCluster.start(kafka, applicationId, runDir.resolve(applicationId),
                     CLUSTER_SIZE);
             final List<String> idle;
             try {
@@ -696,7 +815,8 @@ final class BenchRun implements AutoCloseable {
         }
         final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
         final String applicationId = "bench-replay-" + runId;
-        final LedgerConfig config = LedgerConfig.defaults(bootstrap, runDir.resolve("replay")).withApplicationId(applicationId)
+        final LedgerConfig config = LedgerConfig.defaults(kafka.bootstrapServers(), runDir.resolve("replay")).withKafka(kafka)
+                .withApplicationId(applicationId)
                 .withHttpPort(0);
         note(Stage.REPLAY, String.format(Locale.ROOT, "rebuilding every total from offset 0 over %,d records",
                 KafkaClients.sum(end)));
@@ -733,7 +853,7 @@ final class BenchRun implements AutoCloseable {
                 count, ForeignRecords.describe(), Fmt.mib(heapBefore)));
         final ForeignRecords foreign = new ForeignRecords(settings.seed(), settings.projects());
         final Progress sending = Progress.of(out, "flood", "records sent", count);
-        try (RawProduce produce = new RawProduce(bootstrap, Topics.EVENTS)) {
+        try (RawProduce produce = new RawProduce(kafka, Topics.EVENTS)) {
             for (int i = 0; i < count; i++) {
                 produce.send(foreign.key(), foreign.value());
                 if ((i + 1) % 10_000 == 0) {
@@ -791,7 +911,7 @@ final class BenchRun implements AutoCloseable {
             final EventGenerator generator = new EventGenerator(codec, catalog, settings.seed(), "replay", t, threads);
             generators.add(generator);
             final Thread worker = new Thread(() -> {
-                try (RawProduce produce = new RawProduce(bootstrap, Topics.EVENTS)) {
+                try (RawProduce produce = new RawProduce(kafka, Topics.EVENTS)) {
                     long payload = 0;
                     for (long i = 0; i < share; i++) {
                         final GeneratedEvent event = generator.next();

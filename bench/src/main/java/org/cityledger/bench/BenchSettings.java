@@ -10,6 +10,7 @@ import java.util.Set;
  * What one run does, resolved from the command line ({@code --quick} applied, explicit options winning).
  *
  * @param bootstrapServers null for a fresh embedded broker
+ * @param kafkaConfig      client properties (security) for every client of the run ({@code --kafka-config}); null: none
  * @param events           records of the main data set (stages 1-4)
  * @param replayEvents     records in the history the replay rebuilds from (stage 7)
  * @param rates            offered rates of the latency stage, records per second
@@ -29,6 +30,7 @@ import java.util.Set;
  */
 record BenchSettings(
         String bootstrapServers,
+        Path kafkaConfig,
         int events,
         long replayEvents,
         List<Integer> rates,

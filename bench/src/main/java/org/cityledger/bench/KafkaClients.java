@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.cityledger.schema.KafkaConnection;
 
 /** Client settings and admin look-ups the stages share. */
 final class KafkaClients {
@@ -32,9 +33,8 @@ final class KafkaClients {
      * the ledger's publisher, lz4 like it, but with larger batches and more memory, as a producer
      * tuned for throughput would be (kafka-producer-perf-test's usual settings).
      */
-    static Properties throughputProducer(final String bootstrap) {
+    static Properties throughputProducer(final KafkaConnection kafka) {
         final Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -42,25 +42,24 @@ final class KafkaClients {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L * 1024 * 1024));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-bench-producer");
-        return props;
+        // the connection holds no key the harness sets for itself here (idempotence, acks): KafkaConnection refuses them
+        return kafka.clientProperties(props);
     }
 
     /** A raw consumer reading as the ledger does (read_committed, the ledger's poll size), without a group. */
-    static Properties rawConsumer(final String bootstrap) {
+    static Properties rawConsumer(final KafkaConnection kafka) {
         final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-bench-consumer");
-        return props;
+        return kafka.clientProperties(props);
     }
 
-    static Admin admin(final String bootstrap) {
+    static Admin admin(final KafkaConnection kafka) {
         final Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "ledger-bench-admin");
-        return Admin.create(props);
+        return Admin.create(kafka.clientProperties(props));
     }
 
     /** Log end offsets of every partition of {@code topic}. */

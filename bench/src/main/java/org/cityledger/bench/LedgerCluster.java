@@ -19,6 +19,7 @@ import org.cityledger.streams.LedgerNode;
 import org.cityledger.streams.query.QueryUnavailableException;
 import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.StreamsCluster;
+import org.cityledger.schema.KafkaConnection;
 
 /**
  * Several ledger instances of one application in this JVM, as the README's "Many nodes" runs them:
@@ -47,14 +48,14 @@ final class LedgerCluster implements AutoCloseable {
     }
 
     /** Starts {@code size} instances of {@code applicationId}, each with its state under {@code stateRoot}. */
-    static LedgerCluster start(final String bootstrap, final String applicationId, final Path stateRoot, final int size) {
+    static LedgerCluster start(final KafkaConnection kafka, final String applicationId, final Path stateRoot, final int size) {
         final List<LedgerNode> nodes = new ArrayList<>();
         final LedgerCluster cluster = new LedgerCluster(applicationId, nodes);
         try {
             // built first (each asks the broker for the partition count and builds its topology), so that
             // the starts below follow each other closely
             for (int i = 1; i <= size; i++) {
-                nodes.add(new LedgerNode(LedgerConfig.defaults(bootstrap, stateRoot.resolve("node-" + i))
+                nodes.add(new LedgerNode(LedgerConfig.defaults(kafka.bootstrapServers(), stateRoot.resolve("node-" + i)).withKafka(kafka)
                         .withApplicationId(applicationId).withHttpPort(0)));
             }
             // in parallel: a node starts its HTTP server after Streams, which would hold the next node back

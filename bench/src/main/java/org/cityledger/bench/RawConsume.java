@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.cityledger.schema.KafkaConnection;
 
 /** Reads a topic from the beginning to given end offsets with one raw consumer, as kafka-consumer-perf-test does. */
 final class RawConsume {
@@ -20,10 +21,10 @@ final class RawConsume {
     }
 
     /** Records and bytes read, and the time from the first poll to the last record. */
-    static Throughput readAll(final String bootstrap, final Map<TopicPartition, Long> endOffsets,
+    static Throughput readAll(final KafkaConnection kafka, final Map<TopicPartition, Long> endOffsets,
                                      final Progress progress) {
         final long expected = KafkaClients.sum(endOffsets);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.rawConsumer(bootstrap),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.rawConsumer(kafka),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             final List<TopicPartition> partitions = new ArrayList<>(endOffsets.keySet());
             consumer.assign(partitions);

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.cityledger.schema.KafkaConnection;
 
 /**
  * Sends records through one raw idempotent producer and fails loudly if any send failed: a
@@ -26,8 +27,8 @@ final class RawProduce implements AutoCloseable {
         }
     };
 
-    RawProduce(final String bootstrap, final String topic) {
-        this.producer = new KafkaProducer<>(KafkaClients.throughputProducer(bootstrap), new StringSerializer(),
+    RawProduce(final KafkaConnection kafka, final String topic) {
+        this.producer = new KafkaProducer<>(KafkaClients.throughputProducer(kafka), new StringSerializer(),
                 new ByteArraySerializer());
         this.topic = topic;
     }
@@ -46,8 +47,8 @@ final class RawProduce implements AutoCloseable {
     }
 
     /** Sends a whole prepared data set as fast as the producer takes it, and waits for the last acknowledgement. */
-    static Throughput sendAll(final String bootstrap, final String topic, final EncodedEvents data, final Progress progress) {
-        try (RawProduce produce = new RawProduce(bootstrap, topic)) {
+    static Throughput sendAll(final KafkaConnection kafka, final String topic, final EncodedEvents data, final Progress progress) {
+        try (RawProduce produce = new RawProduce(kafka, topic)) {
             // metadata is fetched before the clock starts: the first send would otherwise wait for it
             produce.producer.partitionsFor(topic);
             final long start = System.nanoTime();

@@ -13,7 +13,8 @@ enum Stage {
     QUERY(6, "query latency over HTTP"),
     REPLAY(7, "replay from offset 0"),
     MEMORY(8, "peak heap and RSS"),
-    FLOOD(9, "a flood of foreign records (dead letters, heap)");
+    FLOOD(9, "a flood of foreign records (dead letters, heap)"),
+    SECURED(10, "secured path (TLS + SCRAM + inbox stage)");
 
     private final int number;
     private final String title;
@@ -44,7 +45,7 @@ enum Stage {
                 return stage;
             }
         }
-        throw new IllegalArgumentException("unknown stage '" + text + "'; stages are 1-9 or "
+        throw new IllegalArgumentException("unknown stage '" + text + "'; stages are 1-10 or "
                 + String.join(", ", Arrays.stream(values()).map(Stage::key).toList()));
     }
 }

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.cityledger.producers.LedgerPublisher;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.query.QueryUnavailableException;
+import org.cityledger.schema.KafkaConnection;
 
 /**
  * Produce → visible-in-query latency at a fixed offered rate. Records go out on a fixed schedule
@@ -77,10 +78,10 @@ final class VisibilityLatency {
     private VisibilityLatency() {
     }
 
-    static Result run(final String bootstrap, final EventCount totals, final EncodedEvents data, final int rate,
+    static Result run(final KafkaConnection kafka, final EventCount totals, final EncodedEvents data, final int rate,
                       final PrintStream out) {
         final Poller poller = new Poller(totals, countingIndexes(data), 1e9 / rate);
-        final Properties config = LedgerPublisher.producerConfig(bootstrap, new Properties());
+        final Properties config = LedgerPublisher.producerConfig(kafka.bootstrapServers(), kafka.clientProperties());
         final long start;
         final long lastSend;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),

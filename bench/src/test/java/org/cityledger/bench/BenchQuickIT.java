@@ -49,6 +49,8 @@ class BenchQuickIT {
         assertThat(stages.path("replay").path("check").asText()).isEqualTo("OK");
         assertThat(stages.path("replay").path("records").asLong()).isGreaterThanOrEqualTo(80_000L);
         assertThat(stages.path("memory").path("heapAfterGcMiB").asDouble()).isPositive();
+        assertThat(stages.path("secured").path("check").asText()).isEqualTo("OK");
+        assertThat(stages.path("secured").has("ratioToLedger")).isTrue();
         assertThat(result.path("machine").path("cores").asInt()).isPositive();
     }
 }

@@ -33,6 +33,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -84,7 +88,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The client listener of a secured broker: SASL_SSL. */
+    private static final String SECURE_LISTENER = "SECURE";
+    /** A secured broker's own loopback listener, for replication and its own admin: PLAINTEXT. */
+    private static final String INTERNAL_LISTENER = "INTERNAL";
+    /**
+     * On a secured broker the PLAINTEXT loopback listeners (controller, internal) carry no identity, so
+     * the broker itself is ANONYMOUS there and must be a super user; the client listener is SASL_SSL
+     * only, where nobody is ANONYMOUS.
+     */
+    private static final String ANONYMOUS = "User:ANONYMOUS";
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+    /** Kafka's minimum for SCRAM-SHA-512 is 4096. */
+    private static final int SCRAM_ITERATIONS = 8192;
 
     private final int requestedPort;
     private final int requestedControllerPort;
@@ -94,10 +110,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, String> extraProperties;
     private final Duration startTimeout;
     private final Duration topicTimeout;
+    private final BrokerSecurity security;
+    private final List<String> superUsers;
 
     private State state = State.NEW;
     private int port;
     private int controllerPort;
+    private int internalPort;
     private Path logDir;
     private KafkaRaftServer server;
     private Admin admin;
@@ -113,6 +132,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.extraProperties = Map.copyOf(builder.extraProperties);
         this.startTimeout = builder.startTimeout;
         this.topicTimeout = builder.topicTimeout;
+        this.security = builder.security;
+        this.superUsers = List.copyOf(builder.superUsers);
     }
 
     /**
@@ -147,6 +168,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.startup();
             admin = Admin.create(adminProperties());
             awaitClusterReady(startedAt);
+            if (security != null) {
+                createScramUsers();
+            }
         } catch (final RuntimeException | IOException e) {
             close();
             throw new IllegalStateException("Embedded Kafka broker failed to start"
@@ -173,7 +197,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * The port of the PLAINTEXT client listener.
+     * The security material of a secured broker: its truststore, its users' client settings.
+     *
+     * @return the material, or null for a PLAINTEXT broker
+     */
+    public BrokerSecurity security() {
+        return security;
+    }
+
+    /**
+     * The port of the client listener (PLAINTEXT, or SASL_SSL when secured).
      *
      * @return the port, chosen at start when the builder asked for 0
      * @throws IllegalStateException before {@link #start()}
@@ -319,9 +352,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Both sockets are held open together so the two ports differ; KRaft needs the controller
         // port written into the formatted storage, so 0 cannot be handed to Kafka itself.
         try (ServerSocket brokerSocket = bindIfZero(requestedPort);
-             ServerSocket controllerSocket = bindIfZero(requestedControllerPort)) {
+             ServerSocket controllerSocket = bindIfZero(requestedControllerPort);
+             ServerSocket internalSocket = security == null ? null : bindIfZero(0)) {
             port = brokerSocket == null ? requestedPort : brokerSocket.getLocalPort();
             controllerPort = controllerSocket == null ? requestedControllerPort : controllerSocket.getLocalPort();
+            internalPort = internalSocket == null ? 0 : internalSocket.getLocalPort();
         }
     }
 
@@ -339,11 +374,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         final Map<String, String> settings = new LinkedHashMap<>();
         settings.put("process.roles", "broker,controller");
         settings.put("node.id", Integer.toString(NODE_ID));
-        settings.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + port + ","
-                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        settings.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
-        settings.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        settings.put("inter.broker.listener.name", BROKER_LISTENER);
+        if (security == null) {
+            settings.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + port + ","
+                    + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+            settings.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
+            settings.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            settings.put("inter.broker.listener.name", BROKER_LISTENER);
+        } else {
+            settings.put("listeners", SECURE_LISTENER + "://" + HOST + ":" + port + ","
+                    + INTERNAL_LISTENER + "://" + HOST + ":" + internalPort + ","
+                    + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+            settings.put("advertised.listeners", SECURE_LISTENER + "://" + HOST + ":" + port + ","
+                    + INTERNAL_LISTENER + "://" + HOST + ":" + internalPort);
+            settings.put("listener.security.protocol.map", SECURE_LISTENER + ":SASL_SSL," + INTERNAL_LISTENER + ":PLAINTEXT,"
+                    + CONTROLLER_LISTENER + ":PLAINTEXT");
+            settings.put("inter.broker.listener.name", INTERNAL_LISTENER);
+            settings.putAll(security.listenerSettings(SECURE_LISTENER));
+            settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            settings.put("allow.everyone.if.no.acl.found", "false");
+            final List<String> supers = new ArrayList<>(superUsers);
+            supers.add(ANONYMOUS);
+            settings.put("super.users", String.join(";", supers));
+        }
         settings.put("controller.listener.names", CONTROLLER_LISTENER);
         // A dynamic quorum (format --standalone) is discovered through bootstrap servers, not static voters.
         settings.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
@@ -410,11 +462,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private Properties adminProperties() {
         final Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + port);
+        // a secured broker's own admin uses the loopback listener, which needs no credentials of its own
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + (security == null ? port : internalPort));
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-broker-admin-" + port);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         return props;
+    }
+
+    /** Creates or updates every user's SCRAM credential (the metadata keeps them; a restart rewrites them alike). */
+    private void createScramUsers() throws InterruptedException {
+        final List<UserScramCredentialAlteration> alterations = new ArrayList<>();
+        security.passwords().forEach((user, password) -> alterations.add(new UserScramCredentialUpsertion(user,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password)));
+        try {
+            admin.alterUserScramCredentials(alterations).all().get(topicTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create the SCRAM users " + security.users(), e);
+        }
+        LOG.info("SCRAM-SHA-512 users of the secured broker: {} (passwords in {})", security.users(), security.dir());
     }
 
     private void awaitClusterReady(final long startedAt) throws InterruptedException {
@@ -536,6 +602,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private final Map<String, String> extraProperties = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration topicTimeout = Duration.ofSeconds(30);
+        private BrokerSecurity security;
+        private final List<String> superUsers = new ArrayList<>();
 
         private Builder() {
         }
@@ -619,6 +687,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          */
         public Builder brokerProperties(final Map<String, String> properties) {
             properties.forEach(this::brokerProperty);
+            return this;
+        }
+
+        /**
+         * Secures the client listener: SASL_SSL with SCRAM-SHA-512 users and the certificate of
+         * {@code material}, the {@code StandardAuthorizer} with nothing allowed unless an ACL grants
+         * it. The broker's replication and its own admin use a PLAINTEXT listener on 127.0.0.1, as the
+         * controller does.
+         *
+         * @param material   the certificates and users ({@link BrokerSecurity#prepare})
+         * @param superUsers users allowed everything, e.g. {@code ledger}
+         * @return this builder
+         */
+        public Builder secured(final BrokerSecurity material, final Collection<String> superUsers) {
+            this.security = Objects.requireNonNull(material, "material");
+            for (final String user : superUsers) {
+                this.superUsers.add("User:" + user);
+            }
             return this;
         }
 

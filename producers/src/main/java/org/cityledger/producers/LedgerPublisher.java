@@ -19,6 +19,7 @@ import org.cityledger.domain.EventRules;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.Violation;
 import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.KafkaConnection;
 import org.cityledger.schema.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class LedgerPublisher implements EventSink, AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Producer<String, byte[]> producer;
+    private final String topic;
     private final EventCodec codec = new EventCodec();
     private final EventRules rules;
     private final Clock clock;
@@ -63,6 +65,21 @@ public final class LedgerPublisher implements EventSink, AutoCloseable {
         this(new KafkaProducer<>(producerConfig(bootstrapServers, extra), new StringSerializer(), new ByteArraySerializer()));
     }
 
+    /**
+     * A publisher over {@code connection} (its security settings), with {@code extra} settings under
+     * the connection's, writing to {@code topic}: {@link Topics#EVENTS}, or an office's inbox on a
+     * secured cluster ({@link Topics#inbox(String)}).
+     */
+    public LedgerPublisher(final KafkaConnection connection, final Properties extra, final String topic) {
+        this(new KafkaProducer<>(producerConfig(connection.bootstrapServers(), connection.clientProperties(extra)),
+                new StringSerializer(), new ByteArraySerializer()), EventRules.defaults(), Clock.systemUTC(), topic);
+    }
+
+    /** A publisher to {@link Topics#EVENTS} over {@code connection}. */
+    public LedgerPublisher(final KafkaConnection connection, final Properties extra) {
+        this(connection, extra, Topics.EVENTS);
+    }
+
     /** Publishes through a producer the caller configured; this publisher closes it. */
     public LedgerPublisher(final Producer<String, byte[]> producer) {
         this(producer, EventRules.defaults(), Clock.systemUTC());
@@ -72,6 +89,12 @@ public final class LedgerPublisher implements EventSink, AutoCloseable {
      * @param clock the time {@code rules} judge {@code occurredAt} against
      */
     public LedgerPublisher(final Producer<String, byte[]> producer, final EventRules rules, final Clock clock) {
+        this(producer, rules, clock, Topics.EVENTS);
+    }
+
+    private LedgerPublisher(final Producer<String, byte[]> producer, final EventRules rules, final Clock clock,
+                            final String topic) {
+        this.topic = Objects.requireNonNull(topic, "topic");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -124,7 +147,7 @@ public final class LedgerPublisher implements EventSink, AutoCloseable {
         Objects.requireNonNull(event, "event");
         refuseIfInvalid(event, "event " + event.eventId() + " refused");
         final ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(Topics.EVENTS, event.project().id(), codec.encode(event));
+                new ProducerRecord<>(topic, event.project().id(), codec.encode(event));
         final CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
             producer.send(record, (metadata, exception) -> {
@@ -166,7 +189,7 @@ public final class LedgerPublisher implements EventSink, AutoCloseable {
         }
         flush();
         final Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        LOG.info("published {} events to {} in {} ms", batch.size(), Topics.EVENTS, elapsed.toMillis());
+        LOG.info("published {} events to {} in {} ms", batch.size(), topic, elapsed.toMillis());
         return new PublishResult(batch.size(), elapsed);
     }
 

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.cityledger.domain.EventRules;
 import org.cityledger.streams.access.ClusterSecret;
 import org.cityledger.streams.access.ReadToken;
+import org.cityledger.schema.KafkaConnection;
 import org.cityledger.schema.Topics;
 
 /**
@@ -19,7 +20,8 @@ import org.cityledger.schema.Topics;
  * properties or the environment.
  *
  * @param applicationId       Kafka Streams application id: names the consumer group and internal topics
- * @param bootstrapServers    Kafka cluster to use
+ * @param kafka               the Kafka cluster and the client settings every client of the node uses
+ *                            ({@code --kafka-config}: security)
  * @param stateDir            where this node keeps its local state stores
  * @param advertisedHost      host name other ledger instances reach this one's HTTP API at
  * @param httpPort            port of the query API (0 picks a free one, for tests)
@@ -33,10 +35,14 @@ import org.cityledger.schema.Topics;
  * @param dedupeFilterBytes   heap each partition's Bloom filters in front of the event index may take
  *                            (about 1.2 bytes per remembered event; past it, more lookups reach RocksDB)
  * @param access              who may publish, read and ask as a peer ({@link Access})
+ * @param inboxes             whether district offices publish into their own inbox topics
+ *                            ({@link Topics#inbox(String)}, a secured cluster), which the ledger moves into
+ *                            the events topic; off, the events topic is the only input
+ * @param https               the keystore the API serves HTTPS with ({@code --https-keystore}); null: plain HTTP
  */
 public record LedgerConfig(
         String applicationId,
-        String bootstrapServers,
+        KafkaConnection kafka,
         Path stateDir,
         String advertisedHost,
         int httpPort,
@@ -47,7 +53,9 @@ public record LedgerConfig(
         Duration maxFutureSkew,
         Duration horizon,
         long dedupeFilterBytes,
-        Access access) {
+        Access access,
+        boolean inboxes,
+        HttpsKeystore https) {
 
     public static final String DEFAULT_APPLICATION_ID = "city-ledger";
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -62,7 +70,7 @@ public record LedgerConfig(
 
     public LedgerConfig {
         requireText(applicationId, "applicationId");
-        requireText(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(stateDir, "stateDir");
         requireText(advertisedHost, "advertisedHost");
         if (httpPort < 0 || httpPort > 65_535) {
@@ -95,24 +103,24 @@ public record LedgerConfig(
      * joins), a stream thread per core, 5 minutes of clock skew, a horizon of ten years, advertised as localhost.
      */
     public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
-        return new LedgerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, stateDir, "localhost", DEFAULT_HTTP_PORT,
+        return new LedgerConfig(DEFAULT_APPLICATION_ID, KafkaConnection.plain(bootstrapServers), stateDir, "localhost", DEFAULT_HTTP_PORT,
                 Duration.ofMillis(100), 1, 1, defaultStreamThreads(), EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON,
-                DEFAULT_DEDUPE_FILTER_BYTES, Access.NONE);
+                DEFAULT_DEDUPE_FILTER_BYTES, Access.NONE, false, null);
     }
 
     public LedgerConfig withStateDir(final Path dir) {
-        return new LedgerConfig(applicationId, bootstrapServers, dir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
+        return new LedgerConfig(applicationId, kafka, dir, advertisedHost, httpPort, commitInterval,
+                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
     }
 
     public LedgerConfig withStandbyReplicas(final int replicas) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval,
+                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
     }
 
     public LedgerConfig withStreamThreads(final int threads) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon, dedupeFilterBytes, access);
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval,
+                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
     }
 
     /**
@@ -128,33 +136,72 @@ public record LedgerConfig(
     }
 
     public LedgerConfig withHorizon(final Duration value) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, value, dedupeFilterBytes, access);
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, value, dedupeFilterBytes, access, inboxes, https);
     }
 
     public LedgerConfig withHttpPort(final int port) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, port, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, port, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
     }
 
     public LedgerConfig withApplicationId(final String id) {
-        return new LedgerConfig(id, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
+        return new LedgerConfig(id, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
     }
 
     public LedgerConfig withCommitInterval(final Duration interval) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, interval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access);
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, interval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
     }
 
     public LedgerConfig withDedupeFilterBytes(final long bytes) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, bytes, access);
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, bytes, access, inboxes, https);
+    }
+
+    public LedgerConfig withKafka(final KafkaConnection connection) {
+        return new LedgerConfig(applicationId, connection, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
+    }
+
+    public LedgerConfig withInboxes(final boolean value) {
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, value, https);
+    }
+
+    public LedgerConfig withHttps(final HttpsKeystore value) {
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, value);
+    }
+
+    /**
+     * A PKCS12 keystore holding the API's key and certificate chain.
+     *
+     * @param keystore the file
+     * @param password its password, also the key's
+     */
+    public record HttpsKeystore(Path keystore, String password) {
+
+        public HttpsKeystore {
+            Objects.requireNonNull(keystore, "keystore");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "HttpsKeystore[" + keystore + "]";
+        }
+    }
+
+    /** The cluster's bootstrap servers. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 
     public LedgerConfig withAccess(final Access value) {
-        return new LedgerConfig(applicationId, bootstrapServers, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, value);
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, value, inboxes, https);
     }
 
     /**
@@ -175,9 +222,9 @@ public record LedgerConfig(
     // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG is deprecated only because Kafka 5.0 makes it the default
     @SuppressWarnings("deprecation")
     public Properties streamsProperties() {
-        final Properties props = new Properties();
+        // the operator's client settings (security) first, unprefixed: Streams hands them to all its clients
+        final Properties props = kafka.clientProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());

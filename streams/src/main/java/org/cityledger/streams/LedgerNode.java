@@ -13,7 +13,6 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaClientSupplier;
@@ -88,9 +87,7 @@ public final class LedgerNode implements AutoCloseable {
         // other instances must know our port before Streams starts, so "any free port" is chosen now
         this.config = requested.httpPort() == 0 ? requested.withHttpPort(freePort()) : requested;
         final int partitions;
-        final Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
+        try (Admin admin = Admin.create(config.kafka().clientProperties())) {
             partitions = TopicSetup.partitionCount(admin);
         }
         final CommitGate gate = new CommitGate(observer);
@@ -126,7 +123,7 @@ public final class LedgerNode implements AutoCloseable {
             LOG.info("{} office token(s) of {} district(s) may publish over HTTP ({})", offices.offices().size(),
                     offices.offices().stream().map(Office::district).distinct().count(), access.officesFile());
         }
-        this.ingestPublisher = new LedgerPublisher(config.bootstrapServers(), ingestProducerSettings(config));
+        this.ingestPublisher = new LedgerPublisher(config.kafka(), ingestProducerSettings(config));
         final IngestService ingest = new IngestService(new IngestJson(Clock.systemUTC(), config.eventRules()),
                 ingestPublisher::publish,
                 (project, eventId) -> router.event(project, eventId).value().map(e -> e.contribution().district()),
@@ -137,7 +134,7 @@ public final class LedgerNode implements AutoCloseable {
                         project -> router.facts(project).value()),
                 hub, LIVE_INTERVAL);
         this.http = LedgerHttpServer.create(new LedgerHttpServer.Services(totals, DeadLetterService.of(router), router, local,
-                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics, hub));
+                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics, hub), config.https(), config.httpPort());
     }
 
     /** The HTTP ingest's producer: the publisher's safe defaults, named so that the broker's logs tell it apart. */
@@ -153,8 +150,8 @@ public final class LedgerNode implements AutoCloseable {
         streams.start();
         http.start(config.httpPort());
         live.start();
-        LOG.info("Ledger node {} ({}:{}) serving http://localhost:{}/api/totals/summary", config.applicationId(),
-                config.advertisedHost(), config.httpPort(), http.port());
+        LOG.info("Ledger node {} ({}:{}) serving {}://localhost:{}/api/totals/summary", config.applicationId(),
+                config.advertisedHost(), config.httpPort(), scheme(), http.port());
         return this;
     }
 
@@ -167,6 +164,11 @@ public final class LedgerNode implements AutoCloseable {
     public Throwable awaitFailure() throws InterruptedException {
         failed.await();
         return failure;
+    }
+
+    /** {@code https} when the API serves TLS, else {@code http}. */
+    public String scheme() {
+        return config.https() == null ? "http" : "https";
     }
 
     public int httpPort() {

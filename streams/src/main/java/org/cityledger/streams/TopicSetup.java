@@ -2,21 +2,29 @@ package org.cityledger.streams;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.cityledger.schema.KafkaConnection;
 import org.cityledger.schema.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +44,12 @@ public final class TopicSetup {
 
     /** Ensures {@link Topics#EVENTS} and {@link Topics#DEAD_LETTERS} exist; returns the events topic's partition count. */
     public static int ensureTopics(final String bootstrapServers, final int partitions, final short replicationFactor) {
-        final Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        return ensureTopics(KafkaConnection.plain(bootstrapServers), partitions, replicationFactor);
+    }
+
+    /** As {@link #ensureTopics(String, int, short)}, connecting with {@code connection}'s settings. */
+    public static int ensureTopics(final KafkaConnection connection, final int partitions, final short replicationFactor) {
+        try (Admin admin = Admin.create(connection.clientProperties())) {
             // the events are the ledger's history: kept forever, so totals can always be rebuilt by replay
             // (the event index is rebuilt from it too); the broker stamps each record with its arrival, the
             // time the ledger's rules judge occurredAt against, whatever a publisher's clock says
@@ -50,6 +61,60 @@ public final class TopicSetup {
             create(admin, new NewTopic(Topics.DEAD_LETTERS, 1, replicationFactor).configs(forever));
             return awaitLeaders(admin, Topics.EVENTS);
         }
+    }
+
+    /**
+     * On a secured cluster: creates each district office's inbox topic ({@link Topics#inbox(String)},
+     * as many partitions as the events topic, so that a project's records keep one partition) and the
+     * ACLs that confine the offices. An office's principal ({@link #officePrincipal}) may WRITE and
+     * DESCRIBE its own inbox, a LITERAL grant, and nothing else: not another inbox, not the events
+     * topic, not a read of anything. The ledger's principal is granted its topics, its group and its
+     * transactional ids by PREFIXED ACLs on {@code ledger.} and its application id, so that it needs
+     * to be no super user on a cluster of the city's own.
+     *
+     * @param districts     the district codes, one office each
+     * @param ledgerUser    the SCRAM user the ledger authenticates as
+     */
+    public static void ensureInboxes(final KafkaConnection connection, final Collection<String> districts, final int partitions,
+                                     final short replicationFactor, final String applicationId, final String ledgerUser) {
+        try (Admin admin = Admin.create(connection.clientProperties())) {
+            final Map<String, String> forever = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, replicationFactor)));
+            final List<AclBinding> acls = new ArrayList<>();
+            for (final String district : districts) {
+                final String inbox = Topics.inbox(district);
+                create(admin, new NewTopic(inbox, partitions, replicationFactor).configs(forever));
+                for (final AclOperation operation : List.of(AclOperation.WRITE, AclOperation.DESCRIBE)) {
+                    acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, inbox, PatternType.LITERAL),
+                            new AccessControlEntry(officePrincipal(district), "*", operation, AclPermissionType.ALLOW)));
+                }
+            }
+            final String ledger = "User:" + ledgerUser;
+            acls.add(allowAll(ledger, ResourceType.TOPIC, "ledger."));
+            acls.add(allowAll(ledger, ResourceType.TOPIC, applicationId));
+            acls.add(allowAll(ledger, ResourceType.GROUP, applicationId));
+            acls.add(allowAll(ledger, ResourceType.TRANSACTIONAL_ID, applicationId));
+            admin.createAcls(acls).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("Inboxes of {} district offices ready, each writable by its office alone", districts.size());
+            for (final String district : districts) {
+                awaitLeaders(admin, Topics.inbox(district));
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while granting the offices' ACLs", e);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot grant the offices' ACLs: " + e.getMessage(), e);
+        }
+    }
+
+    /** The Kafka principal of a district's office: its SCRAM user is the district code. */
+    public static String officePrincipal(final String district) {
+        return "User:" + district;
+    }
+
+    private static AclBinding allowAll(final String principal, final ResourceType type, final String prefix) {
+        return new AclBinding(new ResourcePattern(type, prefix, PatternType.PREFIXED),
+                new AccessControlEntry(principal, "*", AclOperation.ALL, AclPermissionType.ALLOW));
     }
 
     /** The partition count of the events topic, failing clearly if it does not exist. */

@@ -10,6 +10,11 @@ public record Office(String district, String tokenId) {
 
     /** The {@code source} the ledger stamps on what this office publishes. */
     public String source() {
+        return sourceOf(district);
+    }
+
+    /** The {@code source} of what {@code district}'s office publishes, by HTTP or through its inbox. */
+    public static String sourceOf(final String district) {
         return "office:" + district;
     }
 }

@@ -13,8 +13,20 @@ import io.javalin.http.staticfiles.Location;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.access.AccessPolicy;
 import org.cityledger.streams.access.ClusterSecret;
+import org.cityledger.streams.access.CredentialTransport;
 import org.cityledger.streams.ingest.IngestRefusedException;
 import org.cityledger.streams.ingest.IngestService;
 import org.cityledger.streams.ingest.PublishFailedException;
@@ -28,9 +40,6 @@ import org.cityledger.streams.query.QueryUnavailableException;
 import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.query.UnknownCodeException;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -72,6 +81,15 @@ public final class LedgerHttpServer {
     }
 
     public static Javalin create(final Services services) {
+        return create(services, null, 0);
+    }
+
+    /**
+     * As {@link #create(Services)}, serving HTTPS with {@code https} on {@code port} (null: plain
+     * HTTP, on the port {@code start(port)} is given). Javalin gives its port to its own connector
+     * only, so the TLS connector is told the port here.
+     */
+    public static Javalin create(final Services services, final LedgerConfig.HttpsKeystore https, final int port) {
         final TotalsController controller = new TotalsController(services.totals());
         final DeadLetterController deadLetterController = new DeadLetterController(services.deadLetters());
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -92,6 +110,9 @@ public final class LedgerHttpServer {
                 files.location = Location.CLASSPATH;
             });
             config.staticFiles.enableWebjars();
+            if (https != null) {
+                config.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, https, port));
+            }
             config.routes.before(ctx -> authorize(ctx, access));
             ApiDocs.register(config);
             ApiMetrics.register(config, services.metrics());
@@ -167,6 +188,8 @@ public final class LedgerHttpServer {
                     ctx.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).json(error(e.getMessage(), Map.of())));
             config.routes.exception(IngestController.UnauthorizedException.class, (e, ctx) -> ctx.status(HttpStatus.UNAUTHORIZED)
                     .header("WWW-Authenticate", "Bearer realm=\"city-ledger\"").json(error(e.getMessage(), Map.of())));
+            config.routes.exception(PlainHttpCredentialsException.class, (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN)
+                    .json(error(e.getMessage(), Map.of("code", "https-required"))));
             config.routes.exception(PeerOnlyException.class, (e, ctx) -> ctx.status(HttpStatus.FORBIDDEN)
                     .json(error(e.getMessage(), Map.of())));
             config.routes.exception(PublishFailedException.class, (e, ctx) -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -217,6 +240,12 @@ public final class LedgerHttpServer {
      * its office token in its controller, which knows the office it authenticates.
      */
     private static void authorize(final Context ctx, final AccessPolicy access) {
+        final boolean carriesCredentials = ctx.header("Authorization") != null || ctx.header(ClusterSecret.HEADER) != null;
+        final Optional<String> refusal = CredentialTransport.refusal(ctx.req().isSecure(), carriesCredentials,
+                CredentialTransport.isLoopback(ctx.req().getRemoteAddr()));
+        if (refusal.isPresent()) {
+            throw new PlainHttpCredentialsException(refusal.get());
+        }
         final String path = ctx.path();
         if (path.startsWith("/internal/")) {
             if (!access.isPeer(ctx.header(ClusterSecret.HEADER))) {
@@ -234,6 +263,33 @@ public final class LedgerHttpServer {
     private static boolean needsReadAccess(final String path) {
         return !("/".equals(path) || path.equals("/api/docs") || path.equals("/api/openapi.json")
                 || path.startsWith(Dashboard.ASSETS + "/") || path.startsWith("/webjars/"));
+    }
+
+    /** The API over TLS: Jetty's TLS connection in front of its HTTP/1.1, and requests that know they are secure. */
+    private static Connector httpsConnector(final Server server, final HttpConfiguration plain,
+                                            final LedgerConfig.HttpsKeystore https, final int port) {
+        final SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(https.keystore().toAbsolutePath().toString());
+        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStorePassword(https.password());
+        tls.setKeyManagerPassword(https.password());
+        final HttpConfiguration secure = new HttpConfiguration(plain);
+        final SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        // clients reach a ledger by whatever name its certificate may not list (an IP, a proxy's name)
+        customizer.setSniHostCheck(false);
+        secure.addCustomizer(customizer);
+        secure.setSecureScheme("https");
+        final ServerConnector connector = new ServerConnector(server,
+                new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(secure));
+        connector.setPort(port);
+        return connector;
+    }
+
+    /** Credentials sent in the clear from another machine. */
+    static final class PlainHttpCredentialsException extends RuntimeException {
+        PlainHttpCredentialsException(final String message) {
+            super(message);
+        }
     }
 
     /** An outsider on a peers' endpoint. */

@@ -61,8 +61,7 @@ final class KafkaPartitionHistory implements PartitionHistory {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer(final TopicPartition partition) {
-        final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        final Properties props = config.kafka().clientProperties();
         // the ledger's group, for its committed offsets only: this consumer never subscribes nor commits
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-index-rebuild-" + partition.partition());

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import org.cityledger.domain.Reference;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
@@ -29,12 +30,27 @@ import org.cityledger.streams.state.TotalsStore;
  * then adds the event to its partition's totals. Events are keyed by project id, so a project's
  * facts, their duplicates and their corrections meet in one partition and no repartition topic is
  * needed; the query layer adds the partitions' partial totals.
+ *
+ * <p>On a secured cluster ({@link LedgerConfig#inboxes()}) a second sub-topology moves the district
+ * offices' inboxes into the events topic first:
+ * <pre>
+ *   ledger.inbox.&lt;district&gt; ──▶ ledger-inbox-processor ──▶ ledger.events (stamped with the office)
+ *                                              └──▶ ledger.dead-letters (another district's event)
+ * </pre>
  */
 public final class LedgerTopology {
 
     public static final String SOURCE = "ledger-events-source";
     public static final String PROCESSOR = "ledger-processor";
     public static final String DEAD_LETTER_SINK = "ledger-dead-letters-sink";
+
+    /** The district offices' inboxes (a secured cluster only): their own sub-topology, ahead of the events topic. */
+    public static final String INBOX_SOURCE = "ledger-inbox-source";
+    public static final String INBOX_PROCESSOR = "ledger-inbox-processor";
+    public static final String INBOX_EVENTS_SINK = "ledger-inbox-events-sink";
+    public static final String INBOX_DEAD_LETTER_SINK = "ledger-inbox-dead-letters-sink";
+    /** Header of a record moved from an inbox to the events topic: the district code of the office that published it. */
+    public static final String OFFICE_HEADER = "ledger.office";
 
     /** Event id → what the event contributed; de-duplication and corrections. */
     public static final String EVENT_INDEX_STORE = "ledger-event-index";
@@ -95,6 +111,24 @@ public final class LedgerTopology {
         topology.addStateStore(TotalsStore.builder(TOTALS_STORE, compacted, gate), PROCESSOR);
         topology.addStateStore(DeadLetterStore.builder(DEAD_LETTER_STORE, compacted, gate), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
+        if (config.inboxes()) {
+            addInboxes(topology, codec);
+        }
         return topology;
+    }
+
+    /**
+     * The inbox stage: its own sub-topology, sharing no store with the ledger processor, so its tasks
+     * are light and the events topic stays the one input the totals are decided from. A record moved
+     * is written to the events topic in the same transaction that commits its inbox offset, so it is
+     * moved exactly once; the ledger processor then reads it like any other.
+     */
+    private static void addInboxes(final Topology topology, final EventCodec codec) {
+        final String[] inboxes = Reference.DISTRICTS.stream().map(d -> Topics.inbox(d.code())).toArray(String[]::new);
+        topology.addSource(INBOX_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), inboxes);
+        topology.addProcessor(INBOX_PROCESSOR, () -> new InboxProcessor(codec), INBOX_SOURCE);
+        topology.addSink(INBOX_EVENTS_SINK, Topics.EVENTS, new StringSerializer(), new ByteArraySerializer(), INBOX_PROCESSOR);
+        topology.addSink(INBOX_DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new StringSerializer(), new ByteArraySerializer(),
+                INBOX_PROCESSOR);
     }
 }

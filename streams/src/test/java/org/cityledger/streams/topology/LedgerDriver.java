@@ -80,6 +80,23 @@ final class LedgerDriver implements AutoCloseable {
         gate.committed();
     }
 
+    /** Publishes as {@code district}'s office does on a secured cluster: into its inbox (needs {@link LedgerConfig#inboxes()}). */
+    void publishToInbox(final String district, final LedgerEvent event) {
+        publishRawToInbox(district, event.project().id(), CODEC.encode(event));
+    }
+
+    void publishRawToInbox(final String district, final String key, final byte[] value) {
+        driver.createInputTopic(Topics.inbox(district), new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO)
+                .pipeInput(key, value);
+        gate.committed();
+    }
+
+    /** Every record written to the events topic by the topology itself (the inbox stage), in order. */
+    List<TestRecord<String, byte[]>> writtenToEvents() {
+        return new ArrayList<>(driver.createOutputTopic(Topics.EVENTS, new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList());
+    }
+
     void publishRaw(final String key, final byte[] value) {
         events.pipeInput(key, value);
         gate.committed();

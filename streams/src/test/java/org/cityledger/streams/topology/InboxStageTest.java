@@ -1,0 +1,102 @@
+package org.cityledger.streams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.cityledger.streams.topology.LedgerDriver.header;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
+import org.cityledger.schema.Topics;
+import org.cityledger.streams.LedgerConfig;
+import org.cityledger.streams.TestEvents;
+import org.cityledger.streams.totals.TotalsKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inbox stage of a secured ledger: an office's inbox moves into the events topic, its own district only. */
+class InboxStageTest {
+
+    @TempDir
+    Path stateDir;
+
+    private LedgerDriver ledger;
+
+    @BeforeEach
+    void startDriver() {
+        ledger = new LedgerDriver(LedgerConfig.defaults("unused:9092", stateDir).withInboxes(true));
+    }
+
+    @AfterEach
+    void closeDriver() {
+        ledger.close();
+    }
+
+    @Test
+    void shouldMoveAnOfficesOwnDistrictIntoTheEventsTopic() {
+        ledger.publishToInbox("kunshan", TestEvents.signing("ks-1", "kunshan", "displays", "100.00", "CNY"));
+
+        final List<TestRecord<String, byte[]>> moved = ledger.writtenToEvents();
+        assertThat(moved).hasSize(1);
+        assertThat(LedgerDriver.decode(moved.get(0).value()).eventId()).isEqualTo("ks-1");
+        assertThat(moved.get(0).key()).isEqualTo("P-ks-1");
+    }
+
+    @Test
+    void shouldCountWhatItMoved() {
+        ledger.publishToInbox("kunshan", TestEvents.signing("ks-1", "kunshan", "displays", "100.00", "CNY"));
+
+        assertThat(ledger.totals(TotalsKey.district("kunshan")).events()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStampTheMovedRecordWithThePublishingOffice() {
+        ledger.publishToInbox("kunshan", TestEvents.signing("ks-1", "kunshan", "displays", "100.00", "CNY"));
+
+        assertThat(header(ledger.writtenToEvents().get(0), LedgerTopology.OFFICE_HEADER)).isEqualTo("kunshan");
+    }
+
+    @Test
+    void shouldSetTheMovedEventsSourceToThePublishingOfficeWhateverItClaimed() {
+        ledger.publishToInbox("kunshan", TestEvents.signing("ks-1", "kunshan", "displays", "100.00", "CNY").toBuilder()
+                .source("office:wujiang").build());
+
+        assertThat(LedgerDriver.decode(ledger.writtenToEvents().get(0).value()).source()).isEqualTo("office:kunshan");
+    }
+
+    @Test
+    void shouldRefuseAnotherDistrictsEventWithTheReason() {
+        ledger.publishToInbox("kunshan", TestEvents.signing("wj-1", "wujiang", "displays", "100.00", "CNY"));
+
+        final TestRecord<String, byte[]> dead = ledger.nextDeadLetter();
+        assertThat(header(dead, DeadLetters.REASON)).isEqualTo("district 'wujiang' published through kunshan's inbox");
+        assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.inbox("kunshan"));
+        assertThat(header(dead, DeadLetters.EVENT_ID)).isEqualTo("wj-1");
+    }
+
+    @Test
+    void shouldNotMoveNorCountAnotherDistrictsEvent() {
+        ledger.publishToInbox("kunshan", TestEvents.signing("wj-1", "wujiang", "displays", "100.00", "CNY"));
+
+        assertThat(ledger.writtenToEvents()).isEmpty();
+        assertThat(ledger.totals(TotalsKey.SUMMARY).events()).isZero();
+    }
+
+    @Test
+    void shouldDeadLetterUnreadableBytesOfAnInbox() {
+        ledger.publishRawToInbox("kunshan", "KS-P-1", "not avro".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON)).startsWith("unreadable: ");
+        assertThat(ledger.writtenToEvents()).isEmpty();
+    }
+
+    @Test
+    void shouldCountARedeliveryThroughTheInboxOnce() {
+        ledger.publishToInbox("kunshan", TestEvents.signing("ks-1", "kunshan", "displays", "100.00", "CNY"));
+        ledger.publish(TestEvents.signing("ks-1", "kunshan", "displays", "100.00", "CNY"));
+
+        assertThat(ledger.totals(TotalsKey.district("kunshan")).events()).isEqualTo(1);
+    }
+}
