@@ -1,5 +1,6 @@
 package org.cityledger.app;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,24 +67,35 @@ final class DemoCommand extends RunCommand {
         try (LedgerPublisher publisher = new LedgerPublisher(runtime.bootstrapServers())) {
             result = publisher.publishAll(events, (done, total) -> Progress.print("published", done, total));
         }
-        awaitCounted(runtime, result.published());
+        awaitCounted(runtime.apiUrl(), result.published(), Duration.ofSeconds(60));
         System.out.printf(Locale.ROOT, "All %d demo events counted %d ms after publishing began.%n", result.published(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
         System.out.println(fetch(runtime.apiUrl() + "/api/totals/summary"));
     }
 
-    private static void awaitCounted(final LedgerRuntime runtime, final long expected) throws Exception {
+    /** Waits until the ledger at apiUrl counts exactly the expected number of events. */
+    static void awaitCounted(final String apiUrl, final long expected, final Duration timeout) throws Exception {
         final String marker = "\"events\":" + expected;
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!fetch(runtime.apiUrl() + "/api/totals/summary").contains(marker)) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!fetchOrEmpty(apiUrl + "/api/totals/summary").contains(marker)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the ledger did not count all " + expected + " demo events within 60 s");
+                throw new IllegalStateException("the ledger did not count all " + expected + " demo events within "
+                        + timeout.toSeconds() + " s");
             }
             Thread.sleep(50);
         }
     }
 
-    private static String fetch(final String url) throws Exception {
+    /** The body, or "" while the ledger cannot be reached (it may still be starting or rebalancing). */
+    private static String fetchOrEmpty(final String url) throws InterruptedException {
+        try {
+            return fetch(url);
+        } catch (final IOException e) {
+            return "";
+        }
+    }
+
+    private static String fetch(final String url) throws IOException, InterruptedException {
         final HttpClient client = HttpClient.newHttpClient();
         return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
