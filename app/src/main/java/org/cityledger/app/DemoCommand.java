@@ -1,5 +1,6 @@
 package org.cityledger.app;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,10 +76,10 @@ final class DemoCommand extends RunCommand {
         } else {
             published = publishThroughInboxes(runtime, events);
         }
-        awaitCounted(runtime, published);
+        awaitCounted(runtime.httpClient(), runtime.apiUrl(), published, Duration.ofSeconds(60));
         System.out.printf(Locale.ROOT, "All %d demo events counted %d ms after publishing began.%n", published,
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
-        System.out.println(fetch(runtime, runtime.apiUrl() + "/api/totals/summary"));
+        System.out.println(fetch(runtime.httpClient(), runtime.apiUrl() + "/api/totals/summary"));
     }
 
     /**
@@ -104,19 +105,30 @@ final class DemoCommand extends RunCommand {
         return published;
     }
 
-    private static void awaitCounted(final LedgerRuntime runtime, final long expected) throws Exception {
+    /** Waits until the ledger at apiUrl counts exactly the expected number of events (client: one that trusts its TLS). */
+    static void awaitCounted(final HttpClient client, final String apiUrl, final long expected, final Duration timeout)
+            throws Exception {
         final String marker = "\"events\":" + expected;
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!fetch(runtime, runtime.apiUrl() + "/api/totals/summary").contains(marker)) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!fetchOrEmpty(client, apiUrl + "/api/totals/summary").contains(marker)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the ledger did not count all " + expected + " demo events within 60 s");
+                throw new IllegalStateException("the ledger did not count all " + expected + " demo events within "
+                        + timeout.toSeconds() + " s");
             }
             Thread.sleep(50);
         }
     }
 
-    private static String fetch(final LedgerRuntime runtime, final String url) throws Exception {
-        final HttpClient client = runtime.httpClient();
+    /** The body, or "" while the ledger cannot be reached (it may still be starting or rebalancing). */
+    private static String fetchOrEmpty(final HttpClient client, final String url) throws InterruptedException {
+        try {
+            return fetch(client, url);
+        } catch (final IOException e) {
+            return "";
+        }
+    }
+
+    private static String fetch(final HttpClient client, final String url) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }

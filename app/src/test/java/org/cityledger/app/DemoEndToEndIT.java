@@ -20,7 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.cityledger.broker.EmbeddedKafkaBroker;
+import org.cityledger.broker.TestBroker;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.producers.DemoDataSet;
 import org.cityledger.producers.LedgerPublisher;
@@ -42,13 +42,13 @@ class DemoEndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private EmbeddedKafkaBroker broker;
+    private TestBroker broker;
     private LedgerNode node;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void startLedgerAndPublishDemo(@TempDir final Path stateDir) throws Exception {
-        broker = EmbeddedKafkaBroker.builder().build().start();
+        broker = TestBroker.start();
         TopicSetup.ensureTopics(broker.bootstrapServers(), Topics.DEFAULT_PARTITIONS, (short) 1);
         node = new LedgerNode(LedgerConfig.defaults(broker.bootstrapServers(), stateDir).withHttpPort(0)).start();
         try (LedgerPublisher publisher = new LedgerPublisher(broker.bootstrapServers())) {

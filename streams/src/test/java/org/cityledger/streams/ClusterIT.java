@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
-import org.cityledger.broker.EmbeddedKafkaBroker;
+import org.cityledger.broker.TestBroker;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
 import org.cityledger.domain.LedgerEvent;
@@ -60,14 +60,14 @@ class ClusterIT {
     @TempDir
     Path stateRoot;
 
-    private EmbeddedKafkaBroker broker;
+    private TestBroker broker;
     private final List<LedgerNode> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private long serial;
 
     @BeforeEach
     void startCluster() throws Exception {
-        broker = EmbeddedKafkaBroker.builder().build().start();
+        broker = TestBroker.start();
         TopicSetup.ensureTopics(broker.bootstrapServers(), Topics.DEFAULT_PARTITIONS, (short) 1);
         for (int i = 1; i <= 3; i++) {
             // the instances show each other the cluster secret on /internal/*, as the launcher makes them

@@ -24,7 +24,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
-import org.cityledger.broker.EmbeddedKafkaBroker;
+import org.cityledger.broker.TestBroker;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
 import org.cityledger.domain.LedgerEvent;
@@ -53,11 +53,11 @@ class LedgerRestartIT {
     @TempDir
     Path stateDir;
 
-    private EmbeddedKafkaBroker broker;
+    private TestBroker broker;
 
     @BeforeEach
     void startBroker() {
-        broker = EmbeddedKafkaBroker.builder().build().start();
+        broker = TestBroker.start();
         TopicSetup.ensureTopics(broker.bootstrapServers(), Topics.DEFAULT_PARTITIONS, (short) 1);
     }
 
