@@ -12,7 +12,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
@@ -30,8 +29,6 @@ final class AuditLoad {
     private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /**
      * @param pages      answered with 200 in the measured window (followed redirects included in their page)
@@ -153,22 +150,9 @@ final class AuditLoad {
             threads.add(thread);
             thread.start();
         }
-        for (long now = System.nanoTime(); now < measureFrom; now = System.nanoTime()) {
-            LockSupport.parkNanos(measureFrom - now);
-        }
-        final long processCpuFrom = OS.getProcessCpuTime();
-        final long jitFrom = CpuUsage.compilerThreadsCpuNanos();
-        for (final Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during the audit load", e);
-            }
-        }
-        final long jitTo = CpuUsage.compilerThreadsCpuNanos();
-        final QueryLoad.Cpu cpu = new QueryLoad.Cpu(OS.getProcessCpuTime() - processCpuFrom, clientCpuNanos.get(),
-                jitFrom < 0 || jitTo < 0 ? 0 : jitTo - jitFrom);
+        final CpuWindow window = CpuWindow.openAt(measureFrom);
+        CpuWindow.join(threads, "audit load");
+        final QueryLoad.Cpu cpu = window.close(clientCpuNanos.get());
         final Histogram all = new Histogram(HIGHEST_MICROS, 3);
         histograms.forEach(all::add);
         return new Result(all.getTotalCount(), errors.get(), followed.get(), empty.get(), firstError.get(),

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.producers.IngestJson;
@@ -37,8 +36,6 @@ final class IngestStage {
     private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(60);
     private static final byte[] COUNTED = "\"verdict\":\"counted\"".getBytes(StandardCharsets.US_ASCII);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /**
      * One way of sending.
@@ -234,28 +231,14 @@ final class IngestStage {
             threads.add(thread);
             thread.start();
         }
-        for (long now = System.nanoTime(); now < measureFrom; now = System.nanoTime()) {
-            LockSupport.parkNanos(measureFrom - now);
-        }
-        final long processCpuFrom = OS.getProcessCpuTime();
-        final long jitFrom = CpuUsage.compilerThreadsCpuNanos();
-        for (final Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during the ingest load", e);
-            }
-        }
+        final CpuWindow window = CpuWindow.openAt(measureFrom);
+        CpuWindow.join(threads, "ingest load");
         if (crashed.get() != null) {
             throw new IllegalStateException("an office client failed: " + crashed.get(), crashed.get());
         }
         final long lastAnswer = results.stream().mapToLong(r -> r.lastAnswer).max().orElse(measureFrom);
         // the ledger's work on what was sent is part of ingesting it: count the CPU until it is committed
         run.awaitNodeCaughtUp(Stage.INGEST);
-        final long jitTo = CpuUsage.compilerThreadsCpuNanos();
-        final long processCpu = OS.getProcessCpuTime() - processCpuFrom;
-        final long jit = jitFrom < 0 || jitTo < 0 ? 0 : jitTo - jitFrom;
 
         final Histogram all = new Histogram(HIGHEST_MICROS, 3);
         long measuredEvents = 0;
@@ -288,6 +271,7 @@ final class IngestStage {
             }
             run.oracle().merge(accepted);
         }
+        final QueryLoad.Cpu cpu = window.close(clientCpu);
         final double seconds = Math.max(1e-9, (Math.min(end, Math.max(lastAnswer, measureFrom)) - measureFrom) / 1e9);
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("batchSize", ingestCase.batchSize());
@@ -310,10 +294,10 @@ final class IngestStage {
             json.put("countedVerdicts", counted);
             json.put("answersStillPending", waitPending);
         }
-        json.put("ledgerCpuMicrosPerEvent", Fmt.round((processCpu - clientCpu - jit) / 1e3 / Math.max(1, measuredEvents)));
+        json.put("ledgerCpuMicrosPerEvent", Fmt.round(cpu.ledgerNanos() / 1e3 / Math.max(1, measuredEvents)));
         json.put("clientCpuMicrosPerEvent", Fmt.round(clientCpu / 1e3 / Math.max(1, measuredEvents)));
-        json.put("processCpuSeconds", Fmt.round(processCpu / 1e9));
-        json.put("jitCpuSeconds", Fmt.round(jit / 1e9));
+        json.put("processCpuSeconds", Fmt.round(cpu.processNanos() / 1e9));
+        json.put("jitCpuSeconds", Fmt.round(cpu.jitNanos() / 1e9));
         return json;
     }
 
