@@ -85,6 +85,7 @@ final class AuditLoad {
         final AtomicLong empty = new AtomicLong();
         final AtomicReference<String> firstError = new AtomicReference<>();
         final AtomicLong clientCpuNanos = new AtomicLong();
+        final AtomicLong lastAnswer = new AtomicLong(end);
         final List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
@@ -92,12 +93,14 @@ final class AuditLoad {
             final SplittableRandom random = new SplittableRandom(seed * 31 + c);
             final Thread thread = new Thread(() -> {
                 long cpuFrom = -1;
+                final long[] clientErrors = {0};
                 try (LoadClient http = new LoadClient(port, REQUEST_TIMEOUT, NEXT_CURSOR, LOCATION)) {
                     while (true) {
                         String path = first.apply(random);
                         for (int page = 0; page < pages && path != null; page++) {
                             final long sent = System.nanoTime();
-                            if (sent >= end) {
+                            // every client gets one page into the window, however long a warm-up page took
+                            if (sent >= end && histogram.getTotalCount() + clientErrors[0] > 0) {
                                 if (cpuFrom >= 0) {
                                     clientCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpuFrom);
                                 }
@@ -118,14 +121,17 @@ final class AuditLoad {
                                 http.close();
                                 if (sent >= measureFrom) {
                                     errors.incrementAndGet();
+                                    clientErrors[0]++;
                                     firstError.compareAndSet(null, path + ": " + e);
                                 }
                                 break;
                             }
                             final long answered = System.nanoTime();
+                            lastAnswer.accumulateAndGet(answered, Math::max);
                             if (answer.status() != 200) {
                                 if (sent >= measureFrom) {
                                     errors.incrementAndGet();
+                                    clientErrors[0]++;
                                     firstError.compareAndSet(null, asked + ": HTTP " + answer.status() + " "
                                             + new String(answer.body(), 0, Math.min(200, answer.body().length),
                                             StandardCharsets.UTF_8));
@@ -156,6 +162,6 @@ final class AuditLoad {
         final Histogram all = new Histogram(HIGHEST_MICROS, 3);
         histograms.forEach(all::add);
         return new Result(all.getTotalCount(), errors.get(), followed.get(), empty.get(), firstError.get(),
-                measured.toNanos() / 1e9, all, cpu);
+                (Math.max(end, lastAnswer.get()) - measureFrom) / 1e9, all, cpu);
     }
 }

@@ -116,8 +116,8 @@ final class BenchCommand implements Callable<Integer> {
     private boolean quick;
 
     @Option(names = "--skip", split = ",", paramLabel = "STAGE",
-            description = "Stages not to run, by number or name: consumer, streams, ledger, latency, query, replay "
-                    + "(the producer stage writes the data and always runs).")
+            description = "Stages not to run, by number or name: consumer, streams, ledger, latency, query, audit, "
+                    + "reconcile, ingest, publish, replay, memory (the producer stage writes the data and always runs).")
     private List<String> skip;
 
     @Option(names = "--only", split = ",", paramLabel = "STAGE",
