@@ -27,8 +27,10 @@ import picocli.CommandLine.Option;
             "Measures the ledger against raw Kafka baselines, same broker, same run:",
             "  1 producer ceiling, 2 consumer ceiling, 3 bare Streams EOS sum,",
             "  4 the ledger (ratios to 3 and 2), 5 produce -> visible latency,",
-            "  6 HTTP query latency, 7 replay from offset 0, 8 peak heap and RSS,",
-            "  9 a flood of foreign records (dead letters; the heap before and after; runs before 7).",
+            "  6 HTTP query latency, 9 audit pages (events, project history, explain),",
+            "  10 reconcile, 11 HTTP ingest by offices, 12 a file through the API vs to Kafka,",
+            "  13 a flood of foreign records (dead letters; the heap before and after),",
+            "  7 replay from offset 0, 14 the secured path, 8 peak heap and RSS (in that order).",
             "Progress on stderr, the table on stdout, every figure as JSON."},
         footer = {"",
             "JMH benchmarks of the serde and the totals arithmetic: java -jar bench.jar --jmh [JMH options]",
@@ -48,6 +50,13 @@ final class BenchCommand implements Callable<Integer> {
     private static final long DEFAULT_REPLAY_EVENTS = 10_000_000L;
     private static final int QUICK_EVENTS = 20_000;
     private static final long QUICK_REPLAY_EVENTS = 80_000L;
+    private static final long DEFAULT_AUDIT_EVENTS = 1_000_000L;
+    private static final long QUICK_AUDIT_EVENTS = 100_000L;
+    private static final List<Long> DEFAULT_RECONCILE_SIZES = List.of(1_000_000L, 10_000_000L);
+    private static final int DEFAULT_INGEST_EVENTS = 200_000;
+    private static final int QUICK_INGEST_EVENTS = 20_000;
+    private static final int DEFAULT_FILE_EVENTS = 1_000_000;
+    private static final int QUICK_FILE_EVENTS = 50_000;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
             description = "Kafka cluster to use; without it a fresh embedded broker runs in this JVM.")
@@ -113,9 +122,42 @@ final class BenchCommand implements Callable<Integer> {
     private boolean quick;
 
     @Option(names = "--skip", split = ",", paramLabel = "STAGE",
-            description = "Stages not to run, by number or name: consumer, streams, ledger, latency, query, flood, replay "
-                    + "(the producer stage writes the data and always runs).")
+            description = "Stages not to run, by number or name: consumer, streams, ledger, latency, query, audit, "
+                    + "reconcile, ingest, publish, flood, replay, secured, memory (the producer stage writes the data and "
+                    + "always runs).")
     private List<String> skip;
+
+    @Option(names = "--only", split = ",", paramLabel = "STAGE",
+            description = "Run only these stages, by number or name (and the producer stage, which writes the data): "
+                    + "e.g. --only audit,reconcile,ingest,publish.")
+    private List<String> only;
+
+    @Option(names = "--audit-events", paramLabel = "N",
+            description = "Records the history holds at least when the audit pages are asked, stage 9 (topped up to it; "
+                    + "default 1,000,000; --quick 100,000).")
+    private Long auditEvents;
+
+    @Option(names = "--reconcile-sizes", split = ",", paramLabel = "N",
+            description = "History sizes reconciled, stage 10, the history topped up to each (default 1000000,10000000; "
+                    + "--quick the audit size). A size below the history as it stands is measured at the history's size.")
+    private List<Long> reconcileSizes;
+
+    @Option(names = "--ingest-events", paramLabel = "N",
+            description = "Events each HTTP ingest case may send at most, stage 11 (default 200,000; --quick 20,000).")
+    private Integer ingestEvents;
+
+    @Option(names = "--ingest-seconds", paramLabel = "S",
+            description = "How long each HTTP ingest case sends at most, after its warm-up (default 10; --quick 2).")
+    private Integer ingestSeconds;
+
+    @Option(names = "--ingest-warm-up", paramLabel = "S",
+            description = "Sending before each HTTP ingest case is measured (default 2; --quick 0.5).")
+    private Double ingestWarmUpSeconds;
+
+    @Option(names = "--file-events", paramLabel = "N",
+            description = "Lines of the file published through the API and straight to Kafka, stage 12 "
+                    + "(default 1,000,000; --quick 50,000).")
+    private Integer fileEvents;
 
     @Option(names = "--reset-topics",
             description = "Delete " + Topics.EVENTS + " and " + Topics.DEAD_LETTERS + " first (for a reused external "
@@ -186,6 +228,12 @@ final class BenchCommand implements Callable<Integer> {
                 skipped.add(Stage.parse(name));
             }
         }
+        if (only != null && !only.isEmpty()) {
+            if (skip != null && !skip.isEmpty()) {
+                throw new IllegalArgumentException("--only and --skip: give one");
+            }
+            skipped.addAll(Stage.allBut(only.stream().map(Stage::parse).toList()));
+        }
         if (skipped.contains(Stage.PRODUCER)) {
             throw new IllegalArgumentException("--skip: the producer stage writes the records every other stage reads; "
                     + "use a small --events instead");
@@ -205,7 +253,7 @@ final class BenchCommand implements Callable<Integer> {
                 queryWarmUpSeconds != null ? queryWarmUpSeconds : quick ? 0.5 : 10.0,
                 queryClients, seed, projects, partitions, json,
                 workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")),
-                resetTopics, skipped, quick, arguments);
+                resetTopics, skipped, offices(), quick, arguments);
         requirePositive(settings.events(), "--events");
         requirePositive(settings.latencySeconds(), "--latency-seconds");
         requirePositive(settings.querySeconds(), "--query-seconds");
@@ -222,6 +270,32 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--reset-topics: only with --bootstrap-servers (the embedded broker starts empty)");
         }
         return settings;
+    }
+
+    private BenchSettings.Offices offices() {
+        final long audit = auditEvents != null ? auditEvents : quick ? QUICK_AUDIT_EVENTS : DEFAULT_AUDIT_EVENTS;
+        final List<Long> sizes = reconcileSizes != null && !reconcileSizes.isEmpty() ? List.copyOf(reconcileSizes)
+                : quick ? List.of(audit) : DEFAULT_RECONCILE_SIZES;
+        final BenchSettings.Offices offices = new BenchSettings.Offices(audit, sizes,
+                ingestEvents != null ? ingestEvents : quick ? QUICK_INGEST_EVENTS : DEFAULT_INGEST_EVENTS,
+                ingestSeconds != null ? ingestSeconds : quick ? 2 : 10,
+                ingestWarmUpSeconds != null ? ingestWarmUpSeconds : quick ? 0.5 : 2.0,
+                fileEvents != null ? fileEvents : quick ? QUICK_FILE_EVENTS : DEFAULT_FILE_EVENTS);
+        requirePositive(offices.auditEvents(), "--audit-events");
+        for (final long size : offices.reconcileSizes()) {
+            requirePositive(size, "--reconcile-sizes");
+        }
+        // one event per office at least, so that every client has something to send
+        if (offices.ingestEvents() < IngestStage.CLIENTS) {
+            throw new IllegalArgumentException("--ingest-events: must be at least " + IngestStage.CLIENTS + ", got "
+                    + offices.ingestEvents());
+        }
+        requirePositive(offices.ingestSeconds(), "--ingest-seconds");
+        requirePositive(offices.fileEvents(), "--file-events");
+        if (offices.ingestWarmUpSeconds() < 0) {
+            throw new IllegalArgumentException("--ingest-warm-up: must not be negative");
+        }
+        return offices;
     }
 
     private static void requirePositive(final long value, final String option) {
@@ -310,6 +384,26 @@ final class BenchCommand implements Callable<Integer> {
                         Fmt.rate(rate, "records") + " over " + Fmt.count(records),
                         (rate * 120 >= 10_000_000 ? "met" : "missed") + " by rate (small N: start-up weighs more)"));
             }
+        }
+        if (report.value(Stage.AUDIT, "cases") instanceof Map<?, ?> cases
+                && report.value(Stage.AUDIT, "historyRecords") instanceof Long history) {
+            for (final String[] auditCase : List.of(new String[] {"eventsPages", "events page"},
+                    new String[] {"projectHistory", "project history"}, new String[] {"explainPages", "explain page"})) {
+                if (cases.get(auditCase[0]) instanceof Map<?, ?> figures && figures.get("p99Millis") instanceof Number p99) {
+                    report.target(new Report.Target(auditCase[1] + " p99 over " + Fmt.count(history) + " records",
+                            String.format(Locale.ROOT, "<= %.0f ms (over 1 M)", AuditStage.TARGET_P99_MILLIS),
+                            Fmt.millis(p99.doubleValue()), p99.doubleValue() <= AuditStage.TARGET_P99_MILLIS ? "met"
+                                    + (history < 1_000_000L ? " (history under 1 M)" : "") : "missed"));
+                }
+            }
+        }
+        if (report.value(Stage.RECONCILE, "seconds") instanceof Double seconds
+                && report.value(Stage.RECONCILE, "records") instanceof Long records) {
+            final double scaled = seconds * ReconcileStage.TARGET_RECORDS / records;
+            report.target(new Report.Target("reconcile 10 M records", String.format(Locale.ROOT, "<= %.0f s",
+                    ReconcileStage.TARGET_SECONDS), Fmt.seconds(seconds) + " for " + Fmt.count(records),
+                    (scaled <= ReconcileStage.TARGET_SECONDS ? "met" : "missed")
+                            + (records >= ReconcileStage.TARGET_RECORDS ? "" : " by rate (fewer than 10 M reconciled)")));
         }
         if (report.value(Stage.MEMORY, "heapLiveMiB") instanceof Double live
                 && report.value(Stage.MEMORY, "heapAfterGcMiB") instanceof Double afterGc) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,6 +46,7 @@ import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.LedgerNode;
 import org.cityledger.streams.TopicSetup;
+import org.cityledger.streams.access.OfficeRegistry;
 import org.cityledger.streams.query.QueryUnavailableException;
 import org.cityledger.streams.totals.Totals;
 
@@ -92,6 +94,10 @@ final class BenchRun implements AutoCloseable {
 
     private List<CountedEvent> countedEvents = List.of();
 
+    /** Every district office's token, by district; their hashes are in {@link #officesFile}. */
+    private final Map<String, String> officeTokens = new LinkedHashMap<>();
+    private Path officesFile;
+
     private LedgerNode node;
     private LedgerConfig nodeConfig;
     private LedgerTotals nodeTotals;
@@ -106,7 +112,8 @@ final class BenchRun implements AutoCloseable {
     void run() {
         setUp();
         final List<Stage> order = List.of(Stage.PRODUCER, Stage.CONSUMER, Stage.STREAMS, Stage.LEDGER, Stage.LATENCY,
-                Stage.QUERY, Stage.FLOOD, Stage.REPLAY, Stage.SECURED);
+                Stage.QUERY, Stage.AUDIT, Stage.RECONCILE, Stage.INGEST, Stage.PUBLISH, Stage.FLOOD, Stage.REPLAY,
+                Stage.SECURED);
         for (final Stage stage : order) {
             if (!settings.runs(stage)) {
                 report.skipped(stage, "--skip");
@@ -124,6 +131,10 @@ final class BenchRun implements AutoCloseable {
                     case LATENCY -> latency();
                     case QUERY -> queries();
                     case FLOOD -> deadLetterFlood();
+                    case AUDIT -> new AuditStage(this).run();
+                    case RECONCILE -> new ReconcileStage(this).run();
+                    case INGEST -> new IngestStage(this).run();
+                    case PUBLISH -> new PublishStage(this).run();
                     case REPLAY -> replay();
                     case SECURED -> secured();
                     default -> throw new IllegalStateException("no runner for " + stage);
@@ -178,6 +189,11 @@ final class BenchRun implements AutoCloseable {
                     + Topics.DEAD_LETTERS + " first)");
         }
         catalog = ProjectCatalog.create(settings.seed(), settings.projects());
+        // a token for each district office, made and hashed as 'ledger offices add' does; the ledger node reads the file
+        officesFile = runDir.resolve("offices.txt");
+        for (final Reference.Code district : Reference.DISTRICTS) {
+            officeTokens.put(district.code(), OfficeRegistry.add(officesFile, district.code(), Clock.systemUTC()).token());
+        }
         note(null, String.format(Locale.ROOT, "cluster %s, %s with %d partitions, %,d projects, seed %d",
                 settings.embedded() ? "embedded at " + kafka.bootstrapServers() : kafka.bootstrapServers(), Topics.EVENTS, partitions,
                 settings.projects(), settings.seed()));
@@ -348,9 +364,10 @@ final class BenchRun implements AutoCloseable {
     /** Starts the ledger node of this run and waits until it has committed {@code end}. */
     private CatchUp.Result startNode(final Map<TopicPartition, Long> end, final String progressName) {
         final String applicationId = "bench-ledger-" + runId;
+        // the offices may publish to this node (stages 11, 12); reads stay open, as by default
         nodeConfig = LedgerConfig.defaults(kafka.bootstrapServers(), runDir.resolve("ledger")).withKafka(kafka)
                 .withApplicationId(applicationId)
-                .withHttpPort(0);
+                .withHttpPort(0).withAccess(new LedgerConfig.Access(officesFile, null, null));
         final long start = System.nanoTime();
         node = new LedgerNode(nodeConfig).start();
         nodeTotals = new LedgerTotals(node);
@@ -358,16 +375,45 @@ final class BenchRun implements AutoCloseable {
                 Progress.of(out, progressName, "records", KafkaClients.sum(end)));
     }
 
-    private void ensureNode(final Stage stage) {
+    /** The running ledger node of this run, started and caught up with the topic (not timed) if there is none. */
+    LedgerNode ensureNode(final Stage stage) {
         if (node != null) {
             final KafkaStreams.State state = node.streams().state();
             if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
                 throw new IllegalStateException("the ledger node is " + state + " (its failure is in the log above)");
             }
-            return;
+            return node;
         }
         note(stage, "starting a ledger node and letting it catch up with the topic (not timed)");
         startNode(KafkaClients.endOffsets(admin, Topics.EVENTS, partitions), stage.key());
+        return node;
+    }
+
+    /** Waits until the running node has committed everything in the topic now (not timed as any figure). */
+    CatchUp.Result awaitNodeCaughtUp(final Stage stage) {
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        return CatchUp.await(ensureNode(stage).streams(), () -> null, admin, nodeConfig.applicationId(), Topics.EVENTS, end,
+                System.nanoTime(), Progress.of(out, stage.key(), "records", KafkaClients.sum(end)));
+    }
+
+    /** Records in the events topic now. */
+    long historyRecords() {
+        return KafkaClients.sum(KafkaClients.endOffsets(admin, Topics.EVENTS, partitions));
+    }
+
+    /**
+     * Tops the history up to {@code records} with the main mix (not timed), under the data set name
+     * {@code dataset} (each top-up its own, so that no two draw the same event ids); nothing when it
+     * holds that many already. The oracle learns every record.
+     */
+    long topUpHistory(final Stage stage, final long records, final String dataset) {
+        final long existing = historyRecords();
+        if (existing >= records) {
+            return 0;
+        }
+        note(stage, String.format(Locale.ROOT, "topping the history up from %,d to %,d records (not timed)", existing,
+                records));
+        return produceHistory(records - existing, dataset, stage.key()).records();
     }
 
     private void closeNode() {
@@ -379,7 +425,7 @@ final class BenchRun implements AutoCloseable {
     }
 
     /** Waits until the ledger's summary equals the oracle; "OK", or what differs when it never does. */
-    private String checkTotals(final Stage stage) {
+    String checkTotals(final Stage stage) {
         return checkTotals(stage, nodeTotals);
     }
 
@@ -809,7 +855,7 @@ final class BenchRun implements AutoCloseable {
         if (topUp > 0) {
             note(Stage.REPLAY, String.format(Locale.ROOT, "topping the history up from %,d to %,d records (not timed "
                     + "as the replay)", existing, settings.replayEvents()));
-            final Throughput produced = produceHistory(topUp);
+            final Throughput produced = produceHistory(topUp, "replay", "replay");
             section.detail("topUpRecords", produced.records())
                     .detail("topUpRecordsPerSecond", produced.recordsPerSecond());
         }
@@ -897,10 +943,10 @@ final class BenchRun implements AutoCloseable {
     }
 
     /** Two producer threads, each drawing its own shard of the projects, so a project's records stay in order. */
-    private Throughput produceHistory(final long records) {
+    private Throughput produceHistory(final long records, final String dataset, final String progressName) {
         final int threads = 2;
         final AtomicLong sent = new AtomicLong();
-        final Progress progress = Progress.of(out, "replay", "records produced", records);
+        final Progress progress = Progress.of(out, progressName, "records produced", records);
         final List<EventGenerator> generators = new ArrayList<>();
         final List<Thread> workers = new ArrayList<>();
         final AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -908,7 +954,7 @@ final class BenchRun implements AutoCloseable {
         final AtomicLong bytes = new AtomicLong();
         for (int t = 0; t < threads; t++) {
             final long share = records / threads + (t < records % threads ? 1 : 0);
-            final EventGenerator generator = new EventGenerator(codec, catalog, settings.seed(), "replay", t, threads);
+            final EventGenerator generator = new EventGenerator(codec, catalog, settings.seed(), dataset, t, threads);
             generators.add(generator);
             final Thread worker = new Thread(() -> {
                 try (RawProduce produce = new RawProduce(kafka, Topics.EVENTS)) {
@@ -974,6 +1020,61 @@ final class BenchRun implements AutoCloseable {
 
     Oracle oracle() {
         return oracle;
+    }
+
+    BenchSettings settings() {
+        return settings;
+    }
+
+    Report report() {
+        return report;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    EventCodec codec() {
+        return codec;
+    }
+
+    ProjectCatalog catalog() {
+        return catalog;
+    }
+
+    String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    Path runDir() {
+        return runDir;
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    /** The running node's configuration; null before one started. */
+    LedgerConfig nodeConfig() {
+        return nodeConfig;
+    }
+
+    /** The token of the office of {@code district}. */
+    String officeToken(final String district) {
+        final String token = officeTokens.get(district);
+        if (token == null) {
+            throw new IllegalArgumentException("no office token for district '" + district + "'");
+        }
+        return token;
+    }
+
+    /** Counted events of the main data set (a sample), e.g. for their projects. */
+    List<CountedEvent> countedEvents() {
+        return countedEvents;
+    }
+
+    void note(final Stage stage, final String message, final Object... arguments) {
+        note(stage, String.format(Locale.ROOT, message, arguments));
     }
 
     long mainRecords() {

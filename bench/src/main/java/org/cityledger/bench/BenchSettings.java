@@ -25,6 +25,7 @@ import java.util.Set;
  * @param workDir          where the embedded broker's log and the Streams state dirs go
  * @param resetTopics      delete the ledger's topics first (external cluster only)
  * @param skip             stages not to run
+ * @param offices          sizes of the stages of the offices' and the auditors' side (9-12)
  * @param quick            the CI sizes
  * @param commandLine      the arguments as given, for the record
  */
@@ -45,8 +46,39 @@ record BenchSettings(
         Path workDir,
         boolean resetTopics,
         Set<Stage> skip,
+        Offices offices,
         boolean quick,
         List<String> commandLine) {
+
+    /**
+     * Sizes of the stages 9-12.
+     *
+     * @param auditEvents        records the history holds at least when the audit pages are asked (topped up to it)
+     * @param reconcileSizes     history sizes reconciled, ascending; a size below the history as it stands is
+     *                           measured at the history's size
+     * @param ingestEvents       events each HTTP ingest case may send at most (the pool drawn before its clock starts)
+     * @param ingestSeconds      how long each HTTP ingest case sends, at most (after its warm-up)
+     * @param ingestWarmUpSeconds sending before each HTTP ingest case is measured
+     * @param fileEvents         lines of each file published (once through the API, once straight to Kafka)
+     */
+    record Offices(long auditEvents, List<Long> reconcileSizes, int ingestEvents, int ingestSeconds,
+                   double ingestWarmUpSeconds, int fileEvents) {
+
+        Offices {
+            reconcileSizes = reconcileSizes.stream().sorted().distinct().toList();
+        }
+
+        Map<String, Object> toJson() {
+            final Map<String, Object> json = new LinkedHashMap<>();
+            json.put("auditEvents", auditEvents);
+            json.put("reconcileSizes", reconcileSizes);
+            json.put("ingestEvents", ingestEvents);
+            json.put("ingestSeconds", ingestSeconds);
+            json.put("ingestWarmUpSeconds", ingestWarmUpSeconds);
+            json.put("fileEvents", fileEvents);
+            return json;
+        }
+    }
 
     boolean runs(final Stage stage) {
         return !skip.contains(stage);
@@ -71,6 +103,7 @@ record BenchSettings(
         json.put("partitions", partitions);
         json.put("quick", quick);
         json.put("skip", skip.stream().map(Stage::key).toList());
+        json.put("offices", offices.toJson());
         return json;
     }
 }

@@ -220,9 +220,7 @@ final class EventGenerator {
     }
 
     private void count(final LedgerEvent event, final int sign) {
-        final Amount extra = event.kind() == EventKind.GROUNDBREAKING ? event.plannedWithinYear() : event.matching();
-        oracle.count(event.kind(), event.amount().currency(), event.amount().value(),
-                extra == null ? null : extra.value(), sign);
+        oracle.count(event, sign);
     }
 
     /** Log-uniform between the bounds: a few large projects, many small ones, as in real batches. */

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
+import org.cityledger.domain.LedgerEvent;
 import org.cityledger.streams.totals.KindTotals;
 import org.cityledger.streams.totals.Totals;
 
@@ -43,6 +45,12 @@ final class Oracle {
         if (extra != null) {
             add(extras.get(kind.ordinal()), currency, extra, sign);
         }
+    }
+
+    /** Adds ({@code sign} 1) or takes back ({@code sign} -1) one counted event, with the figures the ledger sums of it. */
+    void count(final LedgerEvent event, final int sign) {
+        final Amount extra = event.kind() == EventKind.GROUNDBREAKING ? event.plannedWithinYear() : event.matching();
+        count(event.kind(), event.amount().currency(), event.amount().value(), extra == null ? null : extra.value(), sign);
     }
 
     void record(final GeneratedEvent.Category category) {

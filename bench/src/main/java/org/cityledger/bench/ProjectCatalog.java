@@ -1,9 +1,12 @@
 package org.cityledger.bench;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.cityledger.domain.ProjectRef;
 
 /**
@@ -90,6 +93,27 @@ final class ProjectCatalog {
             projects[i] = new Project(new ProjectRef(id, name, company, category), district, sector, currency);
         }
         return new ProjectCatalog(projects);
+    }
+
+    /**
+     * The projects of one district, in catalogue order: what a district office's own data can be
+     * drawn from (an office publishes for its district only).
+     */
+    ProjectCatalog ofDistrict(final String district) {
+        final Project[] own = Arrays.stream(projects).filter(p -> p.district().equals(district)).toArray(Project[]::new);
+        if (own.length == 0) {
+            throw new IllegalArgumentException("no project of district '" + district + "' among " + projects.length);
+        }
+        return new ProjectCatalog(own);
+    }
+
+    /** The districts of the catalogue, the one with most projects first (ties in code order). */
+    List<String> districtsBySize() {
+        final Map<String, Long> sizes = Arrays.stream(projects)
+                .collect(Collectors.groupingBy(Project::district, TreeMap::new, Collectors.counting()));
+        return sizes.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey).toList();
     }
 
     Project get(final int index) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -109,8 +108,6 @@ final class QueryLoad {
     }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private QueryLoad() {
     }
@@ -183,22 +180,9 @@ final class QueryLoad {
             threads.add(thread);
             thread.start();
         }
-        for (long now = System.nanoTime(); now < measureFrom; now = System.nanoTime()) {
-            LockSupport.parkNanos(measureFrom - now);
-        }
-        final long processCpuFrom = OS.getProcessCpuTime();
-        final long jitFrom = CpuUsage.compilerThreadsCpuNanos();
-        for (final Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during the query load", e);
-            }
-        }
-        final long jitTo = CpuUsage.compilerThreadsCpuNanos();
-        final Cpu cpu = new Cpu(OS.getProcessCpuTime() - processCpuFrom, clientCpuNanos.get(),
-                jitFrom < 0 || jitTo < 0 ? 0 : jitTo - jitFrom);
+        final CpuWindow window = CpuWindow.openAt(measureFrom);
+        CpuWindow.join(threads, "query load");
+        final Cpu cpu = window.close(clientCpuNanos.get());
         final Histogram all = new Histogram(HIGHEST_MICROS, 3);
         histograms.forEach(all::add);
         return new Result(queryCase, clients, all.getTotalCount(), errors.get(), otherInstance.get(), firstError.get(),

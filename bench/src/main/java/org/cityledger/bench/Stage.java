@@ -1,9 +1,18 @@
 package org.cityledger.bench;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
-/** The stages of a run, in the order they run and are reported. */
+/**
+ * The stages of a run, in the order they run and are reported. The numbers are the stages' names
+ * and stay as they were when stages were added: 9-12 run between 6 and 7, on the history stages 1-6
+ * left (the audit pages and the reconciliation first, so that a reconciled size is the history the
+ * main data set and the latency stage wrote, before the offices add to it); 13 (the flood of foreign
+ * records) after them, before 7; 14 (the secured path, on a broker of its own) last.
+ */
 enum Stage {
     PRODUCER(1, "producer ceiling"),
     CONSUMER(2, "consumer ceiling"),
@@ -11,10 +20,14 @@ enum Stage {
     LEDGER(4, "ledger topology (dedupe, rules, all totals)"),
     LATENCY(5, "produce -> visible latency"),
     QUERY(6, "query latency over HTTP"),
+    AUDIT(9, "audit pages: events, project history, explain"),
+    RECONCILE(10, "reconcile the log against the ledger"),
+    INGEST(11, "HTTP ingest by district offices"),
+    PUBLISH(12, "a file through the API vs straight to Kafka"),
     REPLAY(7, "replay from offset 0"),
     MEMORY(8, "peak heap and RSS"),
-    FLOOD(9, "a flood of foreign records (dead letters, heap)"),
-    SECURED(10, "secured path (TLS + SCRAM + inbox stage)");
+    FLOOD(13, "a flood of foreign records (dead letters, heap)"),
+    SECURED(14, "secured path (TLS + SCRAM + inbox stage)");
 
     private final int number;
     private final String title;
@@ -37,6 +50,14 @@ enum Stage {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Every stage but {@code wanted} and the producer stage (which writes the data every other stage reads). */
+    static Set<Stage> allBut(final Collection<Stage> wanted) {
+        final Set<Stage> others = EnumSet.allOf(Stage.class);
+        others.removeAll(wanted);
+        others.remove(PRODUCER);
+        return others;
+    }
+
     /** By name ("ledger") or number ("4"). */
     static Stage parse(final String text) {
         final String wanted = text.trim().toLowerCase(Locale.ROOT);
@@ -45,7 +66,7 @@ enum Stage {
                 return stage;
             }
         }
-        throw new IllegalArgumentException("unknown stage '" + text + "'; stages are 1-10 or "
+        throw new IllegalArgumentException("unknown stage '" + text + "'; stages are 1-14 or "
                 + String.join(", ", Arrays.stream(values()).map(Stage::key).toList()));
     }
 }

@@ -49,6 +49,53 @@ class BenchCommandTest {
         assertThatThrownBy(() -> settings("--skip", "warp")).hasMessageContaining("unknown stage 'warp'");
     }
 
+    @Test
+    void shouldRunOnlyTheStagesAskedAndTheProducer() {
+        final BenchSettings settings = settings("--only", "audit,10");
+
+        assertThat(settings.runs(Stage.AUDIT)).isTrue();
+        assertThat(settings.runs(Stage.RECONCILE)).isTrue();
+        assertThat(settings.runs(Stage.PRODUCER)).isTrue();
+        assertThat(settings.runs(Stage.LEDGER)).isFalse();
+        assertThat(settings.runs(Stage.MEMORY)).isFalse();
+    }
+
+    @Test
+    void shouldRefuseOnlyAndSkipTogether() {
+        assertThatThrownBy(() -> settings("--only", "audit", "--skip", "replay")).hasMessageContaining("give one");
+    }
+
+    @Test
+    void shouldSizeTheOfficeAndAuditStagesFullByDefault() {
+        final BenchSettings.Offices offices = settings().offices();
+
+        assertThat(offices.auditEvents()).isEqualTo(1_000_000L);
+        assertThat(offices.reconcileSizes()).containsExactly(1_000_000L, 10_000_000L);
+        assertThat(offices.fileEvents()).isEqualTo(1_000_000);
+        assertThat(offices.ingestSeconds()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldShrinkTheOfficeAndAuditStagesForQuick() {
+        final BenchSettings.Offices offices = settings("--quick").offices();
+
+        assertThat(offices.auditEvents()).isEqualTo(100_000L);
+        assertThat(offices.reconcileSizes()).containsExactly(100_000L);
+        assertThat(offices.fileEvents()).isEqualTo(50_000);
+        assertThat(offices.ingestEvents()).isEqualTo(20_000);
+    }
+
+    @Test
+    void shouldSortTheReconcileSizes() {
+        assertThat(settings("--reconcile-sizes", "3000000,1000000,3000000").offices().reconcileSizes())
+                .containsExactly(1_000_000L, 3_000_000L);
+    }
+
+    @Test
+    void shouldRefuseFewerIngestEventsThanOffices() {
+        assertThatThrownBy(() -> settings("--ingest-events", "7")).hasMessageContaining("--ingest-events");
+    }
+
     private static BenchSettings settings(final String... args) {
         final BenchCommand command = new BenchCommand(List.of(args), System.out, System.err);
         new CommandLine(command).parseArgs(args);

@@ -51,6 +51,24 @@ class BenchQuickIT {
         assertThat(stages.path("memory").path("heapAfterGcMiB").asDouble()).isPositive();
         assertThat(stages.path("secured").path("check").asText()).isEqualTo("OK");
         assertThat(stages.path("secured").has("ratioToLedger")).isTrue();
+        assertThat(stages.path("audit").path("check").asText()).isEqualTo("OK");
+        assertThat(stages.path("audit").path("historyRecords").asLong()).isGreaterThanOrEqualTo(100_000L);
+        for (final String auditCase : List.of("eventsPages", "projectHistory", "explainPages")) {
+            final JsonNode figures = stages.path("audit").path("cases").path(auditCase);
+            assertThat(figures.path("pages").asLong()).as(auditCase).isPositive();
+            assertThat(figures.path("errors").asLong()).as(auditCase).isZero();
+        }
+        assertThat(stages.path("reconcile").path("runs")).isNotEmpty();
+        stages.path("reconcile").path("runs").forEach(run -> assertThat(run.path("result").asText()).isEqualTo("equal"));
+        assertThat(stages.path("ingest").path("check").asText()).isEqualTo("OK");
+        for (final String ingestCase : List.of("batch100", "batch100Wait", "batch1", "batch1Wait")) {
+            final JsonNode figures = stages.path("ingest").path("cases").path(ingestCase);
+            assertThat(figures.path("acceptedEvents").asLong()).as(ingestCase).isPositive();
+            assertThat(figures.path("errors").asLong()).as(ingestCase).isZero();
+        }
+        assertThat(stages.path("publish").path("check").asText()).isEqualTo("OK");
+        assertThat(stages.path("publish").path("api").path("counted").asLong()).isEqualTo(50_000L);
+        assertThat(stages.path("publish").path("kafka").path("counted").asLong()).isEqualTo(50_000L);
         assertThat(result.path("machine").path("cores").asInt()).isPositive();
     }
 }
