@@ -86,7 +86,7 @@ final class BenchRun implements AutoCloseable {
     private boolean closed;
 
     private long mainRecords;
-    /** Stage 4's rate from the node's start to its last commit: what stage 9 is compared with. */
+    /** Stage 4's rate from the node's start to its last commit: what stage 14 is compared with. */
     private double ledgerOverallRate;
     private long mainValueBytes;
     private double consumerRate;

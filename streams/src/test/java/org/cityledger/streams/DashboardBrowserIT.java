@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
@@ -20,6 +21,7 @@ import org.cityledger.broker.EmbeddedKafkaBroker;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.producers.DemoDataSet;
 import org.cityledger.schema.Topics;
+import org.cityledger.streams.access.OfficeRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +69,7 @@ class DashboardBrowserIT {
     private LedgerNode node;
     private ChromeDriver browser;
     private String base;
+    private String wujiangToken;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -78,7 +81,11 @@ class DashboardBrowserIT {
                         + "apt-get install -y chromium chromium-driver", chromium, driver, REQUIRED).isTrue();
         broker = EmbeddedKafkaBroker.builder().build().start();
         TopicSetup.ensureTopics(broker.bootstrapServers(), Topics.DEFAULT_PARTITIONS, (short) 1);
-        node = new LedgerNode(LedgerConfig.defaults(broker.bootstrapServers(), dir.resolve("state")).withHttpPort(0)).start();
+        // the Wujiang office may publish over HTTP, as the feed test does
+        final Path offices = dir.resolve("offices.txt");
+        wujiangToken = OfficeRegistry.add(offices, "wujiang", Clock.systemUTC()).token();
+        node = new LedgerNode(LedgerConfig.defaults(broker.bootstrapServers(), dir.resolve("state")).withHttpPort(0)
+                .withAccess(new LedgerConfig.Access(offices, null, null))).start();
         assertThat(node.awaitRunning(Duration.ofSeconds(90))).isTrue();
         base = "http://localhost:" + node.httpPort();
         final List<LedgerEvent> demo = DemoDataSet.events();
@@ -178,9 +185,17 @@ class DashboardBrowserIT {
     @Order(3)
     void shouldShowAPublishedEventInTheFeedAndMoveTheFiguresWithoutAReload() throws Exception {
         final long before = Long.parseLong(text("signing.count"));
-        final LedgerEvent event = TestEvents.signing("browser-live-1", "wujiang", "software", "123456789.00", "CNY");
+        final String event = "{\"eventId\":\"browser-live-1\",\"type\":\"SIGNING\",\"occurredAt\":\"2022-02-10T11:00:00+08:00\","
+                + "\"district\":\"wujiang\",\"sector\":\"software\",\"project\":{\"id\":\"P-browser-live-1\","
+                + "\"name\":\"Industrial software park\",\"company\":\"Wujiang Software Co.\",\"category\":\"strategic-emerging\"},"
+                + "\"amount\":{\"value\":\"123456789.00\",\"currency\":\"CNY\"}}";
 
-        TopicWriter.publish(broker.bootstrapServers(), List.of(event));
+        // through the offices' API, as a district office would, waiting for the ledger's verdict
+        final HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events?wait=PT10S"))
+                .header("Authorization", "Bearer " + wujiangToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+        assertThat(JSON.readTree(published.body()).path("events").path(0).path("verdict").asText()).isEqualTo("counted");
 
         await().atMost(WITHIN).until(() -> !browser.findElements(By.cssSelector("#feed li[data-event-id='browser-live-1']")).isEmpty());
         await().atMost(WITHIN).until(() -> text("signing.count").equals(Long.toString(before + 1)));
