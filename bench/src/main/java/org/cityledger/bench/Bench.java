@@ -24,6 +24,8 @@ public final class Bench {
     /** The command for {@code args}; tests execute it without exiting. */
     static CommandLine commandLine(final String... args) {
         return new CommandLine(new BenchCommand(List.of(args), System.out, System.err))
+                // laid out for 100 columns, as the ledger's own help; a wider terminal gets its width
+                .setUsageHelpWidth(100)
                 .setUsageHelpAutoWidth(true)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     if (e instanceof IllegalArgumentException) {
