@@ -5,7 +5,8 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
- * Whether a request may carry credentials (a bearer token, the cluster secret) over the way it came.
+ * Whether a request may carry a bearer token over the way it came. (The cluster secret is not held
+ * to this: instances ask each other over plain HTTP until HTTPS between them is wired.)
  * Over plain HTTP anyone on the path between client and ledger reads a token and can publish as
  * that office from then on, so plain HTTP takes credentials only from the ledger's own machine
  * (loopback: the demo, a TLS-terminating proxy beside the ledger). Refusing, rather than ignoring,
@@ -22,7 +23,7 @@ public final class CredentialTransport {
 
     /**
      * @param tls                the request arrived over TLS
-     * @param carriesCredentials it carries a bearer token or the cluster secret
+     * @param carriesCredentials it carries a bearer token
      * @param fromLoopback       it came from this machine
      * @return the refusal, or empty if the request may go on
      */
