@@ -3,7 +3,6 @@ package org.cityledger.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -893,7 +892,7 @@ final class BenchRun implements AutoCloseable {
         ensureNode(Stage.FLOOD);
         final Report.Section section = report.section(Stage.FLOOD);
         final long lettersBefore = countDeadLetters();
-        final long heapBefore = liveHeap();
+        final long heapBefore = MemorySampler.liveHeap();
         final int count = settings.events();
         note(Stage.FLOOD, String.format(Locale.ROOT, "sending %,d foreign records (%s); heap after a full collection: %s",
                 count, ForeignRecords.describe(), Fmt.mib(heapBefore)));
@@ -914,7 +913,7 @@ final class BenchRun implements AutoCloseable {
         final CatchUp.Result result = CatchUp.await(node.streams(), () -> null, admin, nodeConfig.applicationId(), Topics.EVENTS,
                 end, start, Progress.of(out, "flood", "records", KafkaClients.sum(end)));
         final Map<String, Object> cpuUsed = cpu.stop(count);
-        final long heapAfter = liveHeap();
+        final long heapAfter = MemorySampler.liveHeap();
         final long lettersAfter = countDeadLetters();
         final String check = lettersAfter - lettersBefore == count ? "OK"
                 : "MISMATCH: " + (lettersAfter - lettersBefore) + " new dead letters, expected " + count;
@@ -933,13 +932,6 @@ final class BenchRun implements AutoCloseable {
                 .detail("deadLettersBefore", lettersBefore)
                 .detail("deadLettersAfter", lettersAfter)
                 .detail("caughtUpSeconds", result.seconds());
-    }
-
-    /** The heap still reachable after two full collections: what the process must hold. */
-    private static long liveHeap() {
-        System.gc();
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Two producer threads, each drawing its own shard of the projects, so a project's records stay in order. */
@@ -1042,8 +1034,9 @@ final class BenchRun implements AutoCloseable {
         return catalog;
     }
 
-    String bootstrap() {
-        return kafka.bootstrapServers();
+    /** The run's cluster and its client settings (--kafka-config): every client a stage makes takes them. */
+    KafkaConnection kafka() {
+        return kafka;
     }
 
     Path runDir() {

@@ -138,15 +138,20 @@ final class MemorySampler implements AutoCloseable {
     synchronized void liveAtEnd() {
         final long gcBefore = gcMillis();
         final long started = System.nanoTime();
-        // a second collection frees what the first only found unreachable (finalizable, weakly referenced)
-        System.gc();
-        System.gc();
+        final long used = liveHeap();
         // the stage's own collection time excludes these
         gcMillisAtStageStart += gcMillis() - gcBefore;
-        final long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         current.live(used);
         current.fullGcMillis = (System.nanoTime() - started) / 1_000_000;
         overall.live(Math.max(overall.liveAtEnd(), used));
+    }
+
+    /** The heap still reachable after full collections: what the process must hold. Stops the JVM. */
+    static long liveHeap() {
+        // a second collection frees what the first only found unreachable (finalizable, weakly referenced)
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static long gcMillis() {

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.producers.ApiDelivery;
@@ -66,10 +67,10 @@ final class PublishStage {
             return new ApiDelivery(client, json, IN_FLIGHT, PATIENCE);
         });
         row(section, "through the API (as the " + district + " office)", api1);
-        final LedgerPublisher publisher = new LedgerPublisher(run.bootstrap());
+        final LedgerPublisher publisher = new LedgerPublisher(run.kafka(), new Properties());
         final Map<String, Object> kafka;
         try {
-            kafka = publish("kafka", district, lines, (file, json) -> new KafkaDelivery(publisher, run.bootstrap(),
+            kafka = publish("kafka", district, lines, (file, json) -> new KafkaDelivery(publisher, run.kafka().bootstrapServers(),
                     new LedgerApiClient(api, null, API_ATTEMPTS, LedgerApiClient.Pause.sleeping()), BATCH_SIZE, PATIENCE));
         } finally {
             publisher.close();

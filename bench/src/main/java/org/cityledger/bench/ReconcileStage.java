@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import org.cityledger.audit.LedgerApi;
 import org.cityledger.audit.PartitionLog;
 import org.cityledger.audit.Reconciliation;
@@ -86,7 +85,7 @@ final class ReconcileStage {
         final long jitFrom = CpuUsage.compileMillis();
         final long start = System.nanoTime();
         final Reconciliation.Report report;
-        try (PartitionLog log = new PartitionLog(run.bootstrap(), Topics.EVENTS, new Properties())) {
+        try (PartitionLog log = new PartitionLog(run.kafka().bootstrapServers(), Topics.EVENTS, run.kafka().clientProperties())) {
             report = new Reconciliation(log, new LedgerApi(api, null), run.nodeConfig().eventRules())
                     .run((read, total) -> progress.update(read));
         } catch (final IOException e) {
