@@ -244,43 +244,39 @@ public final class LocalPartials implements Peers {
 
     /**
      * Up to {@code limit + 1} counted events of {@code partitions} (run actively here) that the
-     * request asks for, in {@link EventsPage#ORDER}: each partition's cells are merged as they are
-     * read, so a page costs a seek per cell and a read per event listed, however long the history.
-     * Events are as of each partition's last commit.
+     * request asks for, in {@link EventsPage#ORDER}: the ranges of every partition asked (the
+     * partition's timeline for an unsliced request, else each cell of the slice) are merged as they
+     * are read, so a page costs a seek per range and a read per event listed, however long the
+     * history, and one interactive query per range for all partitions at once. Events are as of
+     * each partition's last commit.
      */
     public List<SliceEvent> events(final EventsRequest request, final Set<Integer> partitions) {
-        final List<SliceEvent> found = new ArrayList<>();
-        for (final int partition : partitions) {
-            found.addAll(events(request, partition));
-        }
-        found.sort(EventsPage.ORDER);
-        return found.size() > request.limit() + 1 ? List.copyOf(found.subList(0, request.limit() + 1)) : found;
-    }
-
-    private List<SliceEvent> events(final EventsRequest request, final int partition) {
-        final long committed = resultOf(query(StateQueryRequest.inStore(LedgerTopology.TOTALS_STORE)
-                .withQuery(new CommittedThroughQuery(-1)).withPartitions(Set.of(partition)).requireActive()), partition)
-                .join().committedOffset();
+        final Map<Integer, Long> committed = committedOffsets(partitions);
         final List<KeyValueIterator<Bytes, byte[]>> open = new ArrayList<>();
         final PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> EventsPage.ORDER.compare(a.event(), b.event()));
         try {
-            for (final String[] cell : request.cells()) {
-                final KeyValueIterator<Bytes, byte[]> range = resultOf(query(StateQueryRequest.inStore(LedgerTopology.AUDIT_STORE)
-                        .withQuery(RangeQuery.<Bytes, byte[]>withRange(AuditIndex.sliceFrom(cell[0], cell[1], request.readFrom()),
-                                AuditIndex.sliceTo(cell[0], cell[1], request.toMillis())))
-                        .withPartitions(Set.of(partition)).requireActive()), partition);
-                open.add(range);
-                advance(range, heads);
+            for (final Bytes[] range : ranges(request)) {
+                final StateQueryResult<KeyValueIterator<Bytes, byte[]>> result = query(StateQueryRequest
+                        .inStore(LedgerTopology.AUDIT_STORE)
+                        .withQuery(RangeQuery.<Bytes, byte[]>withRange(range[0], range[1]))
+                        .withPartitions(partitions).requireActive());
+                // every iterator the answer opened is closed, also when another partition's part failed
+                result.getPartitionResults().values().stream().filter(QueryResult::isSuccess)
+                        .forEach(part -> open.add(part.getResult()));
+                for (final int partition : partitions) {
+                    advance(resultOf(result, partition), partition, heads);
+                }
             }
             final List<SliceEvent> page = new ArrayList<>(Math.min(request.limit() + 1, 256));
             while (!heads.isEmpty() && page.size() <= request.limit()) {
                 final Head head = heads.poll();
                 final SliceEvent event = head.event();
-                if (event.countsAt(committed) && (request.kind() == null || request.kind() == event.contribution().kind())
+                if (event.countsAt(committed.get(event.partition()))
+                        && (request.kind() == null || request.kind() == event.contribution().kind())
                         && request.afterCursor(event.occurredAt(), event.eventId(), event.project())) {
-                    page.add(event.inPartition(partition));
+                    page.add(event);
                 }
-                advance(head.range(), heads);
+                advance(head.range(), event.partition(), heads);
             }
             return page;
         } finally {
@@ -288,13 +284,38 @@ public final class LocalPartials implements Peers {
         }
     }
 
-    /** The next event of one cell's range, and the range it came from. */
+    /** The key ranges of the audit store that hold the request's events: the timeline, or each cell of the slice. */
+    private static List<Bytes[]> ranges(final EventsRequest request) {
+        if (request.district() == null && request.sector() == null) {
+            return List.<Bytes[]>of(new Bytes[] {AuditIndex.timelineFrom(request.readFrom()), AuditIndex.timelineTo(request.toMillis())});
+        }
+        final List<Bytes[]> ranges = new ArrayList<>();
+        for (final String[] cell : request.cells()) {
+            ranges.add(new Bytes[] {AuditIndex.sliceFrom(cell[0], cell[1], request.readFrom()),
+                AuditIndex.sliceTo(cell[0], cell[1], request.toMillis())});
+        }
+        return ranges;
+    }
+
+    /** Each partition's last committed input offset, in one interactive query. */
+    private Map<Integer, Long> committedOffsets(final Set<Integer> partitions) {
+        final StateQueryResult<CompletableFuture<PartitionTotals>> result = query(StateQueryRequest
+                .inStore(LedgerTopology.TOTALS_STORE).withQuery(new CommittedThroughQuery(-1))
+                .withPartitions(partitions).requireActive());
+        final Map<Integer, Long> committed = new HashMap<>();
+        for (final int partition : partitions) {
+            committed.put(partition, resultOf(result, partition).join().committedOffset());
+        }
+        return committed;
+    }
+
+    /** The next event of one range, the range it came from. */
     private record Head(SliceEvent event, KeyValueIterator<Bytes, byte[]> range) {
     }
 
-    private static void advance(final KeyValueIterator<Bytes, byte[]> range, final PriorityQueue<Head> heads) {
+    private static void advance(final KeyValueIterator<Bytes, byte[]> range, final int partition, final PriorityQueue<Head> heads) {
         if (range.hasNext()) {
-            heads.add(new Head(SliceEvent.fromBytes(range.next().value), range));
+            heads.add(new Head(SliceEvent.fromBytes(range.next().value).inPartition(partition), range));
         }
     }
 

@@ -19,8 +19,8 @@ import org.cityledger.streams.totals.TotalsKey;
  * id → {@link IndexedEvent}: de-duplication and corrections), the event-time index (by 30-day
  * period and counting offset, {@link EventTimeIndex}: exact as-of totals within a period,
  * forgetting past the horizon), the Bloom filters in front of the event index ({@link SeenEvents}),
- * and the project history (every record of a project with the ledger's verdict,
- * {@link AuditIndex}). Stream thread only. No store has a changelog: the events topic is
+ * and the project history (every record of a project with the ledger's verdict, and
+ * the counted events by cell and by occurrence: {@link AuditIndex}). Stream thread only. No store has a changelog: the events topic is
  * their source, and a task that opens without them rebuilds them ({@code LedgerProcessor}).
  *
  * <p>The event index also holds one key of its own, {@link #PROCESSED_THROUGH}: the last input offset
@@ -80,10 +80,18 @@ public final class EventIndex {
         return isEmpty(events.store());
     }
 
-    /** Whether the project history is empty: after an upgrade from a ledger that did not keep it, while events are indexed. */
-    public boolean historyIsEmpty() {
-        flush();
-        return isEmpty(history.store());
+    /**
+     * Whether the project history lacks the layout this code reads ({@link AuditIndex#LAYOUT_VERSION}):
+     * empty, or written by a ledger that did not keep all of it (an upgrade). Then the whole index
+     * is rebuilt, so that every layout holds every record.
+     */
+    public boolean historyIsOutdated() {
+        return AuditIndex.layoutOf(history.get(AuditIndex.LAYOUT_KEY)) != AuditIndex.LAYOUT_VERSION;
+    }
+
+    /** Marks the project history as of the current layout: call once it is empty or rebuilt in that layout. */
+    public void markHistoryLayout() {
+        history.put(AuditIndex.LAYOUT_KEY, AuditIndex.layoutValue());
     }
 
     private static boolean isEmpty(final KeyValueStore<?, byte[]> store) {
@@ -149,9 +157,10 @@ public final class EventIndex {
         final EventTimeIndex.Entry entry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED, eventId,
                 contribution);
         times.put(entry.key(), EventTimeIndex.value(entry));
-        history.put(AuditIndex.sliceKey(contribution.district(), contribution.sector(), occurredAt, eventId),
-                new SliceEvent(eventId, event.project().id(), occurredAt, contribution, -1, offset, EventTimeIndex.NOT_REMOVED)
-                        .toBytes());
+        final byte[] listed = new SliceEvent(eventId, event.project().id(), occurredAt, contribution, -1, offset,
+                EventTimeIndex.NOT_REMOVED).toBytes();
+        history.put(AuditIndex.sliceKey(contribution.district(), contribution.sector(), occurredAt, eventId), listed);
+        history.put(AuditIndex.timelineKey(occurredAt, eventId), listed);
         fact(event.project().id(), new ProjectFact(offset, arrivedAt, eventId, event.kind(), occurredAt,
                 ProjectFact.Verdict.COUNTED, null, event.corrects(), offset, event.source(), contribution,
                 event.project().name(), event.project().company()));
@@ -198,7 +207,9 @@ public final class EventIndex {
         final Bytes sliceKey = AuditIndex.sliceKey(c.district(), c.sector(), target.occurredAt(), targetId);
         final byte[] slice = history.get(sliceKey);
         if (slice != null) {
-            history.put(sliceKey, SliceEvent.fromBytes(slice).removedAt(offset).toBytes());
+            final byte[] removed = SliceEvent.fromBytes(slice).removedAt(offset).toBytes();
+            history.put(sliceKey, removed);
+            history.put(AuditIndex.timelineKey(target.occurredAt(), targetId), removed);
         }
     }
 
@@ -229,6 +240,7 @@ public final class EventIndex {
             events.delete(event.eventId());
             history.delete(AuditIndex.sliceKey(event.contribution().district(), event.contribution().sector(),
                     event.occurredAt(), event.eventId()));
+            history.delete(AuditIndex.timelineKey(event.occurredAt(), event.eventId()));
         }
         final int forgotten = expired.size() + forgetFactsBefore(firstKeptPeriod, max - expired.size());
         // a punctuation, perhaps with no commit to follow soon: readers should stop seeing what is forgotten now

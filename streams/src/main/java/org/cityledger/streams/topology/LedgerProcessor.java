@@ -209,13 +209,15 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         // leave no mark, so the next attempt starts over instead of trusting a half-rebuilt index
         final Long markedThrough = index.takeCleanCloseMark();
         final long committed = history.committedOffset(partition);
-        final RebuildPlan plan = RebuildPlan.of(markedThrough, index.isEmpty(), index.historyIsEmpty(), committed);
+        final RebuildPlan plan = RebuildPlan.of(markedThrough, index.isEmpty(), index.historyIsOutdated(), committed);
         if (plan.clear()) {
             LOG.warn("task {}: its event index does not match the committed offset {} of {} (marked through {}); "
                     + "rebuilding it from offset 0", context.taskId(), committed, partition,
                     markedThrough == null ? "nothing" : markedThrough);
             index.clear();
         }
+        // the history is empty, rebuilt from here, or of the current layout already
+        index.markHistoryLayout();
         final long timesRebuilt = index.load();
         if (timesRebuilt > 0) {
             LOG.info("task {} rebuilt its event-time index from {} events", context.taskId(), timesRebuilt);

@@ -21,13 +21,14 @@ record RebuildPlan(boolean clear, long from, long to) {
     }
 
     /**
-     * As {@link #of(Long, boolean, long)}, knowing whether the project history is empty too: a
-     * history missing beside a non-empty index (state written before the ledger kept histories)
-     * means the whole index is rebuilt, so that both hold every record.
+     * As {@link #of(Long, boolean, long)}, knowing whether the project history is outdated too: a
+     * history missing or of an older layout beside a non-empty index (state written before the
+     * ledger kept histories, or all of today's layout) means the whole index is rebuilt, so that
+     * both hold every record.
      */
-    static RebuildPlan of(final Long markedThrough, final boolean indexEmpty, final boolean historyEmpty, final long committed) {
+    static RebuildPlan of(final Long markedThrough, final boolean indexEmpty, final boolean historyOutdated, final long committed) {
         final long next = Math.max(0, committed);
-        if (historyEmpty && !indexEmpty) {
+        if (historyOutdated && !indexEmpty) {
             return new RebuildPlan(true, 0, next);
         }
         if (markedThrough == null) {

@@ -33,6 +33,7 @@ import org.cityledger.streams.state.DeadLetterQuery;
 import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.HistorySnapshot;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.SliceEvent;
 import org.cityledger.streams.state.AuditIndex;
 import org.cityledger.streams.state.TotalsStore;
 import org.cityledger.streams.totals.Totals;
@@ -162,6 +163,16 @@ final class LedgerDriver implements AutoCloseable {
             all.forEachRemaining(entry -> facts.add(ProjectFact.fromBytes(entry.value)));
         }
         return facts;
+    }
+
+    /** The counted events the audit store lists between two of its keys ({@link AuditIndex}'s timeline or a cell), in key order. */
+    List<SliceEvent> listed(final Bytes from, final Bytes to) {
+        final KeyValueStore<Bytes, byte[]> history = driver.getKeyValueStore(LedgerTopology.AUDIT_STORE);
+        final List<SliceEvent> events = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> range = history.range(from, to)) {
+            range.forEachRemaining(entry -> events.add(SliceEvent.fromBytes(entry.value)));
+        }
+        return events;
     }
 
     /** Whether the ledger still remembers the event id (to recognise a re-delivery). */

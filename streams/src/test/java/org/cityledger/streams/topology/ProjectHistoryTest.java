@@ -1,13 +1,18 @@
 package org.cityledger.streams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.streams.TestEvents;
+import org.cityledger.streams.state.AuditIndex;
+import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.ProjectFact;
+import org.cityledger.streams.state.SliceEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +102,48 @@ class ProjectHistoryTest {
             ledger.advanceWallClock(java.time.Duration.ofDays(4000));
 
             assertThat(ledger.facts("P-e1")).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldListCountedEventsOnThePartitionsTimelineInOrderOfOccurrenceThenId() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1.toBuilder().occurredAt(TestEvents.OCCURRED.plusSeconds(60)).build());
+            ledger.publish(TestEvents.signing("e2", "sip", "5g", "2.00", "CNY"));
+            ledger.publish(TestEvents.signing("e0", "wujiang", "software", "3.00", "CNY"));
+
+            assertThat(ledger.listed(AuditIndex.timelineFrom(Long.MIN_VALUE), AuditIndex.timelineTo(Long.MAX_VALUE)))
+                    .extracting(SliceEvent::eventId).containsExactly("e0", "e2", "e1");
+            assertThat(ledger.listed(AuditIndex.sliceFrom("sip", "5g", Long.MIN_VALUE), AuditIndex.sliceTo("sip", "5g", Long.MAX_VALUE)))
+                    .extracting(SliceEvent::eventId).containsExactly("e2");
+        }
+    }
+
+    @Test
+    void shouldMarkACorrectedEventOnTheTimelineAsInItsCell() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1);
+            ledger.publish(e1.toBuilder().eventId("fix").amount(Amount.of("90.00", "CNY")).corrects("e1").build());
+
+            final List<SliceEvent> timeline = ledger.listed(AuditIndex.timelineFrom(Long.MIN_VALUE),
+                    AuditIndex.timelineTo(Long.MAX_VALUE));
+            assertThat(timeline).extracting(SliceEvent::eventId, SliceEvent::removedAt)
+                    .containsExactly(tuple("e1", 1L), tuple("fix", EventTimeIndex.NOT_REMOVED));
+            assertThat(timeline).isEqualTo(ledger.listed(AuditIndex.sliceFrom("kunshan", "displays", Long.MIN_VALUE),
+                    AuditIndex.sliceTo("kunshan", "displays", Long.MAX_VALUE)));
+        }
+    }
+
+    @Test
+    void shouldForgetTimelineEntriesOfEventsPastTheHorizon() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1);
+            ledger.publishArrivingAt(TestEvents.signing("late", "kunshan", "displays", "1.00", "CNY")
+                    .toBuilder().occurredAt(Instant.parse("2033-01-01T00:00:00Z")).build(), Instant.parse("2033-01-01T00:00:00Z"));
+            ledger.advanceWallClock(java.time.Duration.ofDays(4000));
+
+            assertThat(ledger.listed(AuditIndex.timelineFrom(Long.MIN_VALUE), AuditIndex.timelineTo(Long.MAX_VALUE)))
+                    .extracting(SliceEvent::eventId).containsExactly("late");
         }
     }
 }
