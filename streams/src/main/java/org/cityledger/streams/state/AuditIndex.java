@@ -13,7 +13,9 @@ import org.apache.kafka.common.utils.Bytes;
  *       the input offset (8 bytes, big-endian): a project's facts are one contiguous range in
  *       arrival order;</li>
  *   <li>the same records by 30-day period of arrival, to forget them past the horizon a period at a
- *       time. Key: {@code 'A'}, the period (8 bytes), the offset (8 bytes); value: the project id;</li>
+ *       time. Key: {@code 'A'}, the period (8 bytes), the offset (8 bytes); value: the project id.
+ *       Only for records that did not count: a counted event's fact is forgotten with the event
+ *       (its cell's entry names the project), a write per event fewer;</li>
  *   <li>every counted event of a district × sector cell by {@code occurredAt} then event id
  *       ({@link SliceEvent}), so that the events behind any total can be paged in order. Key:
  *       {@code 'S'}, district and sector (each length-prefixed), occurredAt (8 bytes, sign bit
@@ -37,7 +39,7 @@ public final class AuditIndex {
     private static final byte ARRIVAL = 'A';
     private static final byte SLICE = 'S';
     private static final byte TIMELINE = 'T';
-    /** The layout version this code reads and writes: 2 added the timeline. */
+    /** The layout version this code reads and writes: 2 added the timeline and forgets counted facts with their events. */
     public static final int LAYOUT_VERSION = 2;
     /** The key of the layout version. */
     public static final Bytes LAYOUT_KEY = Bytes.wrap(new byte[] {'L'});

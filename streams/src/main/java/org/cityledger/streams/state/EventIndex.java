@@ -161,9 +161,10 @@ public final class EventIndex {
                 EventTimeIndex.NOT_REMOVED).toBytes();
         history.put(AuditIndex.sliceKey(contribution.district(), contribution.sector(), occurredAt, eventId), listed);
         history.put(AuditIndex.timelineKey(occurredAt, eventId), listed);
-        fact(event.project().id(), new ProjectFact(offset, arrivedAt, eventId, event.kind(), occurredAt,
-                ProjectFact.Verdict.COUNTED, null, event.corrects(), offset, event.source(), contribution,
-                event.project().name(), event.project().company()));
+        // no arrival key: a counted fact is forgotten with its event (forgetBefore), which the slice entry finds
+        history.put(AuditIndex.factKey(event.project().id(), offset), new ProjectFact(offset, arrivedAt, eventId, event.kind(),
+                occurredAt, ProjectFact.Verdict.COUNTED, null, event.corrects(), offset, event.source(), contribution,
+                event.project().name(), event.project().company()).toBytes());
     }
 
     /** Records that the record at {@code offset} re-delivered {@code event}, counted before at {@code original}'s offset. */
@@ -189,6 +190,11 @@ public final class EventIndex {
         fact(key, fact);
     }
 
+    /**
+     * A fact of a record that did not count, with its key by period of arrival, which forgets it past
+     * the horizon. A counted event's fact needs none (a put per event fewer, of six): it goes when
+     * the event is forgotten.
+     */
     private void fact(final String project, final ProjectFact fact) {
         history.put(AuditIndex.factKey(project, fact.offset()), fact.toBytes());
         history.put(AuditIndex.arrivalKey(TotalsKey.period(fact.arrivedAt()), fact.offset()),
@@ -238,8 +244,14 @@ public final class EventIndex {
             final EventTimeIndex.Entry event = entry.value;
             times.delete(entry.key);
             events.delete(event.eventId());
-            history.delete(AuditIndex.sliceKey(event.contribution().district(), event.contribution().sector(),
-                    event.occurredAt(), event.eventId()));
+            final Bytes sliceKey = AuditIndex.sliceKey(event.contribution().district(), event.contribution().sector(),
+                    event.occurredAt(), event.eventId());
+            final byte[] slice = history.get(sliceKey);
+            if (slice != null) {
+                // the counted fact of the event, which has no key by arrival of its own
+                history.delete(AuditIndex.factKey(SliceEvent.fromBytes(slice).project(), event.addedAt()));
+            }
+            history.delete(sliceKey);
             history.delete(AuditIndex.timelineKey(event.occurredAt(), event.eventId()));
         }
         final int forgotten = expired.size() + forgetFactsBefore(firstKeptPeriod, max - expired.size());

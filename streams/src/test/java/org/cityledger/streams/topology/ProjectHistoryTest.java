@@ -106,6 +106,21 @@ class ProjectHistoryTest {
     }
 
     @Test
+    void shouldForgetARefusalAndARedeliveryThatArrivedBeforeTheHorizonWithTheirEvent() {
+        try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
+            ledger.publish(e1);
+            ledger.publish(e1);
+            ledger.publish(e1.toBuilder().amount(Amount.of("999.00", "CNY")).build());
+            ledger.publishArrivingAt(TestEvents.signing("late", "kunshan", "displays", "1.00", "CNY")
+                    .toBuilder().occurredAt(Instant.parse("2033-01-01T00:00:00Z")).build(), Instant.parse("2033-01-01T00:00:00Z"));
+            ledger.advanceWallClock(java.time.Duration.ofDays(4000));
+
+            assertThat(ledger.facts("P-e1")).isEmpty();
+            assertThat(ledger.facts("P-late")).extracting(ProjectFact::verdict).containsExactly(ProjectFact.Verdict.COUNTED);
+        }
+    }
+
+    @Test
     void shouldListCountedEventsOnThePartitionsTimelineInOrderOfOccurrenceThenId() {
         try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
             ledger.publish(e1.toBuilder().occurredAt(TestEvents.OCCURRED.plusSeconds(60)).build());
