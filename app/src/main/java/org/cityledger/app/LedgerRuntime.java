@@ -101,7 +101,7 @@ final class LedgerRuntime implements AutoCloseable {
                     options.resolvedHttpPort(), options.commitInterval, options.replicationFactor, options.standbyReplicas,
                     options.streamThreads == null ? LedgerConfig.defaultStreamThreads() : options.streamThreads,
                     EventRules.DEFAULT_FUTURE_SKEW, options.horizon, options.dedupeFilterBytes(), options.access(), inboxes,
-                    https(options, security));
+                    https(options, security), options.rocksDbMemoryBytes());
             final LedgerNode node = new LedgerNode(config).start();
             if (!node.awaitRunning(Duration.ofSeconds(120))) {
                 node.close();

@@ -161,6 +161,16 @@ final class NodeOptions {
         return dedupeFilterMib << 20;
     }
 
+    @Option(names = "--rocksdb-memory", defaultValue = "256", paramLabel = "MIB",
+            description = "Off-heap memory all of this node's RocksDB stores share (block cache, index and filter " +
+                "blocks, memtables), in MiB (default: ${DEFAULT-VALUE}). The node's RSS is about its heap (-Xmx) " +
+                "plus this plus ~150 MiB; more makes audit and as-of reads of a long history faster.")
+    long rocksDbMemoryMib;
+
+    long rocksDbMemoryBytes() {
+        return rocksDbMemoryMib << 20;
+    }
+
     @Option(names = "--offices", paramLabel = "FILE",
             description = "District offices allowed to publish over HTTP: their districts and the hashes of their tokens, " +
                 "one per line, as 'ledger offices add DISTRICT --offices FILE' writes them. Without it nobody " +

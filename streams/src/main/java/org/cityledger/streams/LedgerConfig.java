@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.cityledger.domain.EventRules;
 import org.cityledger.streams.access.ClusterSecret;
 import org.cityledger.streams.access.ReadToken;
+import org.cityledger.streams.state.RocksDbMemory;
 import org.cityledger.schema.KafkaConnection;
 import org.cityledger.schema.Topics;
 
@@ -39,6 +40,9 @@ import org.cityledger.schema.Topics;
  *                            ({@link Topics#inbox(String)}, a secured cluster), which the ledger moves into
  *                            the events topic; off, the events topic is the only input
  * @param https               the keystore the API serves HTTPS with ({@code --https-keystore}); null: plain HTTP
+ * @param rocksDbMemoryBytes  off-heap memory all of the node's RocksDB stores share: block cache, index and
+ *                            filter blocks and memtables ({@link RocksDbMemory}); the node's RSS is about its
+ *                            heap plus this
  */
 public record LedgerConfig(
         String applicationId,
@@ -55,7 +59,8 @@ public record LedgerConfig(
         long dedupeFilterBytes,
         Access access,
         boolean inboxes,
-        HttpsKeystore https) {
+        HttpsKeystore https,
+        long rocksDbMemoryBytes) {
 
     public static final String DEFAULT_APPLICATION_ID = "city-ledger";
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -65,6 +70,8 @@ public record LedgerConfig(
     public static final Duration MAX_HORIZON = Duration.ofDays(50 * 365);
     /** 64 MiB per partition: about 55 million event ids before the filters stop growing. */
     public static final long DEFAULT_DEDUPE_FILTER_BYTES = 64L << 20;
+    /** 256 MiB for every RocksDB store of a node together ({@code --rocksdb-memory}); BENCHMARKS.md says what it costs. */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L << 20;
     /** The filters' smallest useful size: one filter of 65,536 ids. */
     public static final long MIN_DEDUPE_FILTER_BYTES = 128L << 10;
 
@@ -96,6 +103,10 @@ public record LedgerConfig(
             throw new IllegalArgumentException("dedupeFilterBytes: must be at least " + MIN_DEDUPE_FILTER_BYTES + ", got "
                     + dedupeFilterBytes);
         }
+        if (rocksDbMemoryBytes < RocksDbMemory.MIN_BYTES) {
+            throw new IllegalArgumentException("rocksDbMemoryBytes: must be at least " + RocksDbMemory.MIN_BYTES + ", got "
+                    + rocksDbMemoryBytes);
+        }
     }
 
     /**
@@ -105,22 +116,22 @@ public record LedgerConfig(
     public static LedgerConfig defaults(final String bootstrapServers, final Path stateDir) {
         return new LedgerConfig(DEFAULT_APPLICATION_ID, KafkaConnection.plain(bootstrapServers), stateDir, "localhost", DEFAULT_HTTP_PORT,
                 Duration.ofMillis(100), 1, 1, defaultStreamThreads(), EventRules.DEFAULT_FUTURE_SKEW, EventRules.DEFAULT_HORIZON,
-                DEFAULT_DEDUPE_FILTER_BYTES, Access.NONE, false, null);
+                DEFAULT_DEDUPE_FILTER_BYTES, Access.NONE, false, null, DEFAULT_ROCKSDB_MEMORY_BYTES);
     }
 
     public LedgerConfig withStateDir(final Path dir) {
         return new LedgerConfig(applicationId, kafka, dir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
+                replicationFactor, standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https, rocksDbMemoryBytes);
     }
 
     public LedgerConfig withStandbyReplicas(final int replicas) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
+                replicationFactor, replicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https, rocksDbMemoryBytes);
     }
 
     public LedgerConfig withStreamThreads(final int threads) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval,
-                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
+                replicationFactor, standbyReplicas, threads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https, rocksDbMemoryBytes);
     }
 
     /**
@@ -137,42 +148,47 @@ public record LedgerConfig(
 
     public LedgerConfig withHorizon(final Duration value) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, value, dedupeFilterBytes, access, inboxes, https);
+                standbyReplicas, streamThreads, maxFutureSkew, value, dedupeFilterBytes, access, inboxes, https, rocksDbMemoryBytes);
     }
 
     public LedgerConfig withHttpPort(final int port) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, port, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https, rocksDbMemoryBytes);
     }
 
     public LedgerConfig withApplicationId(final String id) {
         return new LedgerConfig(id, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https, rocksDbMemoryBytes);
     }
 
     public LedgerConfig withCommitInterval(final Duration interval) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, interval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https, rocksDbMemoryBytes);
     }
 
     public LedgerConfig withDedupeFilterBytes(final long bytes) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, bytes, access, inboxes, https);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, bytes, access, inboxes, https, rocksDbMemoryBytes);
+    }
+
+    public LedgerConfig withRocksDbMemoryBytes(final long bytes) {
+        return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https, bytes);
     }
 
     public LedgerConfig withKafka(final KafkaConnection connection) {
         return new LedgerConfig(applicationId, connection, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, https, rocksDbMemoryBytes);
     }
 
     public LedgerConfig withInboxes(final boolean value) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, value, https);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, value, https, rocksDbMemoryBytes);
     }
 
     public LedgerConfig withHttps(final HttpsKeystore value) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, value);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, access, inboxes, value, rocksDbMemoryBytes);
     }
 
     /**
@@ -201,7 +217,7 @@ public record LedgerConfig(
 
     public LedgerConfig withAccess(final Access value) {
         return new LedgerConfig(applicationId, kafka, stateDir, advertisedHost, httpPort, commitInterval, replicationFactor,
-                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, value, inboxes, https);
+                standbyReplicas, streamThreads, maxFutureSkew, horizon, dedupeFilterBytes, value, inboxes, https, rocksDbMemoryBytes);
     }
 
     /**

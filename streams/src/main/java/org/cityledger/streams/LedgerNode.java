@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.producers.IngestJson;
@@ -40,6 +41,7 @@ import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.StreamsCluster;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.state.CommitGate;
+import org.cityledger.streams.state.RocksDbMemory;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,7 @@ public final class LedgerNode implements AutoCloseable {
     private final ApiMetrics metrics;
     private final TotalsService totals;
     private final LiveService live;
+    private final RocksDbMemory rocksDbMemory;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch failed = new CountDownLatch(1);
     private volatile Throwable failure;
@@ -91,7 +94,12 @@ public final class LedgerNode implements AutoCloseable {
             partitions = TopicSetup.partitionCount(admin);
         }
         final CommitGate gate = new CommitGate(observer);
-        this.streams = new KafkaStreams(LedgerTopology.build(config, gate), config.streamsProperties(),
+        this.rocksDbMemory = new RocksDbMemory(config.rocksDbMemoryBytes());
+        final Properties streamsProperties = config.streamsProperties();
+        // every store of the node shares one bounded cache and memtable budget (RocksDbMemory); Streams hands it to the setter
+        streamsProperties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.Setter.class);
+        streamsProperties.put(RocksDbMemory.CONFIG, rocksDbMemory);
+        this.streams = new KafkaStreams(LedgerTopology.build(config, gate), streamsProperties,
                 clients == null ? gate.clientSupplier() : gate.clientSupplier(clients));
         this.streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -208,8 +216,14 @@ public final class LedgerNode implements AutoCloseable {
         }
         // no cleanUp(): local state is what makes a restart fast; EOS keeps it consistent.
         // Leaving the group hands this node's partitions over at once instead of after the session timeout.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        final boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        if (closed) {
+            rocksDbMemory.close();
+        } else {
+            // a store may still be open on a thread that did not stop: freeing its cache under it would crash the JVM
+            LOG.warn("Kafka Streams did not close within 30 s; the RocksDB cache is left to the process's exit");
+        }
         LOG.info("Ledger node {} ({}:{}) stopped", config.applicationId(), config.advertisedHost(), config.httpPort());
     }
 

@@ -23,6 +23,13 @@ class LedgerConfigTest {
     }
 
     @Test
+    void shouldRefuseARocksDbBoundTooSmallForTheStores() {
+        assertThatThrownBy(() -> defaults.withRocksDbMemoryBytes(1 << 20))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("rocksDbMemoryBytes: must be at least");
+    }
+
+    @Test
     void shouldRefuseFewerThanOneStreamThread() {
         assertThatThrownBy(() -> defaults.withStreamThreads(0))
                 .isInstanceOf(IllegalArgumentException.class)
