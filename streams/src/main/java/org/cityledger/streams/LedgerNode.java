@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -33,6 +34,7 @@ import org.cityledger.streams.ingest.IngestService;
 import org.cityledger.streams.live.KafkaFeed;
 import org.cityledger.streams.live.LiveHub;
 import org.cityledger.streams.live.LiveService;
+import org.cityledger.streams.query.CommittedSnapshots;
 import org.cityledger.streams.query.DeadLetterService;
 import org.cityledger.streams.query.LocalPartials;
 import org.cityledger.streams.query.PartialTotalsSource;
@@ -69,6 +71,7 @@ public final class LedgerNode implements AutoCloseable {
     private final LiveService live;
     private final RocksDbMemory rocksDbMemory;
     private final CountDownLatch running = new CountDownLatch(1);
+    private final AtomicLong stateChanges = new AtomicLong();
     private final CountDownLatch failed = new CountDownLatch(1);
     private volatile Throwable failure;
 
@@ -102,6 +105,7 @@ public final class LedgerNode implements AutoCloseable {
         this.streams = new KafkaStreams(LedgerTopology.build(config, gate), streamsProperties,
                 clients == null ? gate.clientSupplier() : gate.clientSupplier(clients));
         this.streams.setStateListener((now, before) -> {
+            stateChanges.incrementAndGet();
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
@@ -125,7 +129,12 @@ public final class LedgerNode implements AutoCloseable {
                 : Map.of(ClusterSecret.HEADER, access.clusterSecret().value()));
         final Router router = new Router(new StreamsCluster(streams), self, local, peers, partitions,
                 PEER_TIMEOUT, route -> metrics.recordQuery(route.name().toLowerCase(Locale.ROOT)));
-        this.totals = new TotalsService(PartialTotalsSource.of(router), Clock.systemUTC(), config.horizon());
+        // a rebalance may move partitions away without a commit here: it, too, retires the snapshots
+        this.totals = new TotalsService(new CommittedSnapshots(PartialTotalsSource.of(router), Router.hostId(self),
+                () -> {
+                    final long publications = gate.settledPublications();
+                    return publications == CommitGate.UNSETTLED ? CommittedSnapshots.UNSETTLED : publications + stateChanges.get();
+                }), Clock.systemUTC(), config.horizon());
         final OfficeRegistry offices = access.officesFile() == null ? OfficeRegistry.NONE : OfficeRegistry.load(access.officesFile());
         if (access.officesFile() != null) {
             LOG.info("{} office token(s) of {} district(s) may publish over HTTP ({})", offices.offices().size(),

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -69,6 +71,8 @@ public final class CommitGate {
         void observe(String store, TaskId task, Hook hook);
     }
 
+    private final AtomicLong publications = new AtomicLong();
+    private final AtomicInteger publishing = new AtomicInteger();
     private final ThreadLocal<Set<CommitGatedStore<?>>> involved = ThreadLocal.withInitial(LinkedHashSet::new);
     private final Observer observer;
 
@@ -125,6 +129,31 @@ public final class CommitGate {
         for (final CommitGatedStore<?> store : drain()) {
             store.published();
         }
+    }
+
+    /**
+     * How many times this node's stores have published a commit, or {@link #UNSETTLED} while one is
+     * publishing: a seqlock over every store's committed state. Two equal settled readings mean
+     * that the committed state did not change between them, whatever ran in between; a reader that
+     * saw a commit's outcome (a verdict) reads a later count or {@link #UNSETTLED}.
+     */
+    public long settledPublications() {
+        final long before = publications.get();
+        final boolean quiet = publishing.get() == 0;
+        return quiet && publications.get() == before ? before : UNSETTLED;
+    }
+
+    /** What {@link #settledPublications()} says while a store is publishing. */
+    public static final long UNSETTLED = -1;
+
+    /** A store is about to make a commit visible: readers must not trust what they read until {@link #afterPublish()}. */
+    void beforePublish() {
+        publishing.incrementAndGet();
+    }
+
+    void afterPublish() {
+        publications.incrementAndGet();
+        publishing.decrementAndGet();
     }
 
     /** The stream thread's transaction aborted or failed to commit: every store that took part discards. */

@@ -200,7 +200,12 @@ public final class CommitGatedStore<P extends CommitParticipant> implements Stat
     /** The transaction holding the staged changes committed (stream thread; {@link CommitGate}). */
     void published() {
         if (phase == Phase.STAGED) {
-            participant.publish();
+            gate.beforePublish();
+            try {
+                participant.publish();
+            } finally {
+                gate.afterPublish();
+            }
             phase = Phase.ACTIVE;
             gate.observe(name(), task, CommitGate.Hook.PUBLISH);
         }

@@ -58,10 +58,17 @@ class CommitGatedStoreTest {
             staged = throughOffset;
         }
 
+        /** What the gate's seqlock read while this store was publishing. */
+        long publicationsWhilePublishing = Long.MIN_VALUE;
+        CommitGate gate;
+
         @Override
         public void publish() {
             calls.add("publish");
             visible = staged;
+            if (gate != null) {
+                publicationsWhilePublishing = gate.settledPublications();
+            }
         }
 
         @Override
@@ -121,6 +128,20 @@ class CommitGatedStoreTest {
         producer.initTransactions();
         producer.beginTransaction();
         return producer;
+    }
+
+    @Test
+    void shouldCountAPublishedCommitAndReadUnsettledWhileItIsPublished() {
+        participant.gate = gate;
+        final long before = gate.settledPublications();
+        final Producer<byte[], byte[]> producer = producer();
+        store.beginRecord(7);
+        store.flushCache();
+        producer.sendOffsetsToTransaction(Map.of(), GROUP);
+        producer.commitTransaction();
+
+        assertThat(participant.publicationsWhilePublishing).isEqualTo(CommitGate.UNSETTLED);
+        assertThat(gate.settledPublications()).isEqualTo(before + 1);
     }
 
     @Test
