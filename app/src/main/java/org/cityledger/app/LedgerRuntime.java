@@ -11,8 +11,13 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.utils.Utils;
 import org.cityledger.broker.BrokerSecurity;
 import org.cityledger.broker.EmbeddedKafkaBroker;
@@ -39,18 +44,22 @@ final class LedgerRuntime implements AutoCloseable {
     static final String LEDGER_USER = "ledger";
     /** Under the state directory: the secured broker's CA, certificates, passwords and client files. */
     static final String SECURITY_DIR = "security";
+    /** The username in a SASL JAAS configuration (SCRAM, PLAIN). */
+    private static final Pattern USERNAME = Pattern.compile("username=\"([^\"]+)\"");
 
     private final KafkaConnection kafka;
     private final BrokerSecurity security;
     private final Path tempStateDir;
+    private final List<String> aclAdvice;
 
     private LedgerRuntime(final EmbeddedKafkaBroker broker, final LedgerNode node, final KafkaConnection kafka,
-                          final BrokerSecurity security, final Path tempStateDir) {
+                          final BrokerSecurity security, final Path tempStateDir, final List<String> aclAdvice) {
         this.broker = broker;
         this.node = node;
         this.kafka = kafka;
         this.security = security;
         this.tempStateDir = tempStateDir;
+        this.aclAdvice = aclAdvice;
     }
 
     static LedgerRuntime start(final NodeOptions options) throws InterruptedException {
@@ -91,11 +100,17 @@ final class LedgerRuntime implements AutoCloseable {
             } else {
                 kafka = options.kafka(options.bootstrap());
             }
-            TopicSetup.ensureTopics(kafka, options.partitions, options.replicationFactor);
+            final int partitions = TopicSetup.ensureTopics(kafka, options.partitions, options.replicationFactor);
             final boolean inboxes = options.secure || options.inboxes;
+            List<String> aclAdvice = List.of();
             if (options.secure) {
-                TopicSetup.ensureInboxes(kafka, districts(), options.partitions, options.replicationFactor,
+                TopicSetup.ensureInboxes(kafka, districts(), partitions, options.replicationFactor,
                         options.applicationId, LEDGER_USER);
+            } else if (inboxes) {
+                // a cluster of the city's own: the ledger makes the inboxes it reads, but the ACLs that confine
+                // the offices are the operator's to grant (a ledger able to grant ACLs could grant itself anything)
+                TopicSetup.ensureInboxTopics(kafka, districts(), partitions, options.replicationFactor);
+                aclAdvice = aclAdvice(kafka, options.applicationId);
             }
             final LedgerConfig config = new LedgerConfig(options.applicationId, kafka, stateDir, options.advertisedHost,
                     options.resolvedHttpPort(), options.commitInterval, options.replicationFactor, options.standbyReplicas,
@@ -108,7 +123,7 @@ final class LedgerRuntime implements AutoCloseable {
                 throw new IllegalStateException("the ledger did not reach RUNNING within 120 s (state "
                         + node.streams().state() + ")");
             }
-            return new LedgerRuntime(broker, node, kafka, security, tempStateDir);
+            return new LedgerRuntime(broker, node, kafka, security, tempStateDir, aclAdvice);
         } catch (final IOException e) {
             closeQuietly(broker);
             throw new UncheckedIOException("cannot create a state directory", e);
@@ -117,6 +132,36 @@ final class LedgerRuntime implements AutoCloseable {
             deleteQuietly(tempStateDir);
             throw e;
         }
+    }
+
+    /**
+     * What the operator must still grant for inboxes on a cluster of their own: the kafka-acls commands of
+     * the ACLs the cluster lacks, all of them when the ledger may not see its ACLs, none when all are held.
+     */
+    private static List<String> aclAdvice(final KafkaConnection kafka, final String applicationId) {
+        final List<AclBinding> wanted = TopicSetup.inboxAcls(districts(), applicationId, ledgerUser(kafka));
+        final Optional<List<AclBinding>> missing = TopicSetup.missingAcls(kafka, wanted);
+        if (missing.isPresent() && missing.get().isEmpty()) {
+            LOG.info("The cluster holds the ACLs that confine each office to its inbox");
+            return List.of();
+        }
+        final List<String> advice = new ArrayList<>();
+        advice.add(missing.isPresent()
+                ? "The cluster lacks ACLs a secured ledger needs: offices are not confined to their inboxes until an "
+                        + "administrator grants them:"
+                : "The ledger cannot see the cluster's ACLs (describing them needs DESCRIBE on the cluster). Unless an "
+                        + "administrator granted them, offices are not confined to their inboxes; grant with:");
+        KafkaAcls.commands(missing.orElse(wanted), kafka.bootstrapServers(), "<admin.properties>")
+                .forEach(command -> advice.add("  " + command));
+        advice.add("('ledger offices acls --help' prints them for any application id and ledger user.)");
+        return List.copyOf(advice);
+    }
+
+    /** The principal name the ledger authenticates as: the SASL username of its client settings, else {@link #LEDGER_USER}. */
+    private static String ledgerUser(final KafkaConnection kafka) {
+        final Object jaas = kafka.clientProperties().get(SaslConfigs.SASL_JAAS_CONFIG);
+        final Matcher matcher = USERNAME.matcher(jaas == null ? "" : jaas.toString());
+        return matcher.find() ? matcher.group(1) : LEDGER_USER;
     }
 
     /** The given keystore; on a secured broker without one, the broker's own certificate (for localhost and 127.0.0.1). */
@@ -164,6 +209,11 @@ final class LedgerRuntime implements AutoCloseable {
     }
 
     /** The cluster and the client settings every client of this runtime uses. */
+    /** For inboxes on a cluster of the operator's own: the ACLs still to grant, as lines to print; empty if none. */
+    List<String> aclAdvice() {
+        return aclAdvice;
+    }
+
     KafkaConnection kafka() {
         return kafka;
     }

@@ -55,7 +55,8 @@ final class NodeOptions {
     @Option(names = "--inboxes",
             description = {"Also move the district offices' inbox topics ledger.inbox.<district> into the events topic",
                 "(implied by --secure; give it to every instance joining a secured ledger, and on a secured",
-                "cluster of your own whose ACLs confine each office to its inbox)."})
+                "cluster of your own whose ACLs confine each office to its inbox). On a cluster of your own it creates",
+                "the inbox topics if missing and prints the kafka-acls commands still to grant ('ledger offices acls')."})
     boolean inboxes;
 
     @Option(names = "--https-keystore", paramLabel = "FILE",

@@ -37,6 +37,10 @@ class RunCommand implements Callable<Integer> {
                     security.clientConfig("OFFICE").getParent().resolve("<district>.properties"), runtime.bootstrapServers(),
                     security.clientConfig("kunshan"));
         }
+        if (!runtime.aclAdvice().isEmpty()) {
+            System.out.println();
+            runtime.aclAdvice().forEach(System.out::println);
+        }
         System.out.printf(Locale.ROOT, "%nLedger is up: %s/api/totals/summary   (Kafka at %s; Ctrl-C to stop)%n"
                 + "Dashboard:    %s/%n%n", runtime.apiUrl(), runtime.bootstrapServers(), runtime.apiUrl());
         final Throwable failure = runtime.node().awaitFailure();

@@ -41,4 +41,32 @@ class LedgerCommandTest {
         assertThat(code).isEqualTo(1);
         assertThat(out.toString()).contains("nothing published", "line 2", "type");
     }
+
+    @Test
+    void shouldPrintTheKafkaAclsCommandsThatConfineAnOfficeToItsInbox() {
+        final StringWriter out = new StringWriter();
+        final CommandLine cli = Ledger.commandLine();
+        cli.setOut(new PrintWriter(out));
+
+        final int code = cli.execute("offices", "acls", "--bootstrap-servers", "k1:9093", "--command-config", "admin.properties");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("kafka-acls.sh --bootstrap-server k1:9093 --command-config admin.properties --add "
+                + "--allow-principal User:kunshan --operation Write --operation Describe --topic ledger.inbox.kunshan\n");
+    }
+
+    @Test
+    void shouldPrintTheLedgersPrefixedGrantsForItsUserAndApplicationId() {
+        final StringWriter out = new StringWriter();
+        final CommandLine cli = Ledger.commandLine();
+        cli.setOut(new PrintWriter(out));
+
+        cli.execute("offices", "acls", "--ledger-user", "svc-ledger", "--application-id", "city-ledger-2");
+
+        assertThat(out.toString())
+                .contains("--allow-principal User:svc-ledger --operation All --resource-pattern-type prefixed --topic ledger.\n")
+                .contains("--allow-principal User:svc-ledger --operation All --resource-pattern-type prefixed --group city-ledger-2\n")
+                .contains("--allow-principal User:svc-ledger --operation All --resource-pattern-type prefixed "
+                        + "--transactional-id city-ledger-2\n");
+    }
 }

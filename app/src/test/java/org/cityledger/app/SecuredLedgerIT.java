@@ -36,8 +36,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.cityledger.audit.LedgerApi;
+import org.cityledger.audit.PartitionLog;
+import org.cityledger.audit.Reconciliation;
 import org.cityledger.domain.Amount;
 import org.cityledger.domain.EventKind;
+import org.cityledger.domain.EventRules;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.ProjectRef;
 import org.cityledger.producers.DemoDataSet;
@@ -114,6 +118,38 @@ class SecuredLedgerIT {
         final ConsumerRecord<String, byte[]> dead = awaitRecord(Topics.DEAD_LETTERS, "wj-sec-1", true);
         assertThat(header(dead, DeadLetters.REASON)).isEqualTo("district 'wujiang' published through kunshan's inbox");
         assertThat(districtEvents("wujiang")).isZero();
+    }
+
+    @Test
+    void shouldKeepAnotherDistrictsEventInTheLedgersDeadLettersAndCountIt() throws Exception {
+        final long before = deadLetterTotal();
+        final long wujiang = districtEvents("wujiang");
+        send(office("kunshan"), Topics.inbox("kunshan"), event("wj-sec-3", "wujiang", "WJ-SEC-3"));
+
+        // in the dead-letter store the API pages, with its reason, and in its count
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("/api/dead-letters?limit=100"))
+                .contains("\"reason\":\"district 'wujiang' published through kunshan's inbox\",\"eventId\":\"wj-sec-3\""));
+        assertThat(deadLetterTotal()).isGreaterThan(before);
+        // the totals unchanged (other tests of this class count the demo's wujiang events)
+        assertThat(districtEvents("wujiang")).isEqualTo(wujiang);
+    }
+
+    @Test
+    void shouldReconcileEqualWithARecordRefusedThroughAnInbox() throws Exception {
+        send(office("kunshan"), Topics.inbox("kunshan"), event("wj-sec-4", "wujiang", "WJ-SEC-4"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("/api/dead-letters?limit=100")).contains("\"eventId\":\"wj-sec-4\""));
+
+        final Properties ledger = new Properties();
+        ledger.putAll(runtime.security().clientSettings(LedgerRuntime.LEDGER_USER));
+        final Reconciliation.Report report;
+        try (PartitionLog log = new PartitionLog(runtime.bootstrapServers(), Topics.EVENTS, ledger)) {
+            report = new Reconciliation(log, new LedgerApi(URI.create(runtime.apiUrl()), null, runtime.httpClient()),
+                    EventRules.defaults()).run((read, total) -> { });
+        }
+
+        // the refusal is the ledger's, decided from the events topic, so the audit recomputes it too
+        assertThat(report.differences()).isEmpty();
+        assertThat(report.deadLetters()).isPositive();
     }
 
     @Test
@@ -224,6 +260,12 @@ class SecuredLedgerIT {
     private String get(final String path) throws Exception {
         return runtime.httpClient().send(HttpRequest.newBuilder(URI.create(runtime.apiUrl() + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** How many records the ledger refused, by its dead-letter store. */
+    private long deadLetterTotal() throws Exception {
+        final Matcher matcher = Pattern.compile("^\\{\"total\":(\\d+)").matcher(get("/api/dead-letters?limit=1"));
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
     }
 
     private long districtEvents(final String district) throws Exception {

@@ -12,6 +12,7 @@ import org.cityledger.domain.EventRules;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.Violation;
 import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.LedgerHeaders;
 import org.cityledger.schema.UnreadableEventException;
 
 /**
@@ -19,7 +20,8 @@ import org.cityledger.schema.UnreadableEventException;
  * domain's rules and the ledger's documented semantics, and nothing of the ledger's topology: an
  * event id counts once (a re-delivery with the same content is ignored, a re-use with other content
  * refused), a correction replaces an earlier counted event of the same kind and project, a record
- * that breaks a rule, judged at its arrival time, is refused. Written apart from the ledger's
+ * that breaks a rule, judged at its arrival time, is refused, and so is one the ledger's inbox stage
+ * marked refused (another district's event in an office's inbox). Written apart from the ledger's
  * processor on purpose, so that the two agreeing means something.
  *
  * <p>Keeps every counted event of the partition in memory (a few hundred bytes each), never forgets
@@ -43,13 +45,19 @@ public final class Decider {
      * @param key       the record's key
      * @param value     the record's value
      * @param timestamp when the broker appended it: the rules' "now"
+     * @param refusal   its {@link LedgerHeaders#REFUSED} header, else null: the inbox stage refused it, for this reason.
+     *                  Trusted as the ledger trusts it: on a secured cluster only the ledger writes the events topic
      */
-    public Decision decide(final String key, final byte[] value, final long timestamp) {
+    public Decision decide(final String key, final byte[] value, final long timestamp, final String refusal) {
         final LedgerEvent event;
         try {
             event = codec.decode(value);
         } catch (final UnreadableEventException e) {
-            return Decision.refused(null, "unreadable: " + e.getMessage());
+            return Decision.refused(null, refusal != null ? refusal : "unreadable: " + e.getMessage());
+        }
+        if (refusal != null) {
+            // refused before any rule, and not remembered: the office's own event of that id may still count
+            return Decision.refused(event, refusal);
         }
         final List<Violation> violations = rules.check(event, Instant.ofEpochMilli(timestamp));
         if (!violations.isEmpty()) {

@@ -94,7 +94,7 @@ public final class Exporter {
                 final Decider first = new Decider(rules);
                 final Map<String, String> correctedBy = new HashMap<>();
                 log.read(partition, through, entry -> {
-                    final Decision d = first.decide(entry.key(), entry.value(), entry.timestamp());
+                    final Decision d = first.decide(entry.key(), entry.value(), entry.timestamp(), entry.refusal());
                     if (d.outcome() == Decision.Outcome.COUNTED && d.replaced() != null) {
                         correctedBy.put(d.replaced().eventId(), d.event().eventId());
                     }
@@ -103,7 +103,7 @@ public final class Exporter {
                 final Set<String> replaced = correctedBy.keySet();
                 final Decider second = new Decider(rules);
                 log.read(partition, through, entry -> {
-                    final Decision d = second.decide(entry.key(), entry.value(), entry.timestamp());
+                    final Decision d = second.decide(entry.key(), entry.value(), entry.timestamp(), entry.refusal());
                     final Row row = row(d, replaced, correctedBy, filter, partition, entry);
                     if (row != null) {
                         sink.write(row);

@@ -33,12 +33,18 @@ public final class LedgerApi {
 
     private final URI api;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http;
 
     /** @param token a read (or office) token when the ledger needs one; else null. Never printed. */
     public LedgerApi(final URI api, final String token) {
+        this(api, token, HttpClient.newBuilder().connectTimeout(TIMEOUT).build());
+    }
+
+    /** As {@link #LedgerApi(URI, String)}, asking with {@code http} (e.g. one trusting the ledger's own CA). */
+    public LedgerApi(final URI api, final String token, final HttpClient http) {
         this.api = api;
         this.token = token;
+        this.http = http;
     }
 
     public URI uri() {

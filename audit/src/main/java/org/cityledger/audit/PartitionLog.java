@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.cityledger.schema.LedgerHeaders;
 
 /**
  * The events topic read with a plain consumer, {@code read_committed}, one partition at a time from
@@ -25,8 +26,12 @@ public final class PartitionLog implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    /** One record as read. */
-    public record Entry(long offset, long timestamp, String key, byte[] value) {
+    /**
+     * One record as read.
+     *
+     * @param refusal its {@link LedgerHeaders#REFUSED} header: why the ledger's inbox stage refused it; else null
+     */
+    public record Entry(long offset, long timestamp, String key, byte[] value, String refusal) {
     }
 
     /** Told of every record read, in offset order. */
@@ -90,7 +95,8 @@ public final class PartitionLog implements AutoCloseable {
                     return read;
                 }
                 reader.read(new Entry(record.offset(), record.timestamp(),
-                        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), record.value()));
+                        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), record.value(),
+                        LedgerHeaders.value(record.headers(), LedgerHeaders.REFUSED)));
                 read++;
             }
         }

@@ -81,7 +81,7 @@ public final class Reconciliation {
             final long before = read;
             final long[] seen = {0};
             log.read(partition.partition(), partition.through(), entry -> {
-                final Decision decision = decider.decide(entry.key(), entry.value(), entry.timestamp());
+                final Decision decision = decider.decide(entry.key(), entry.value(), entry.timestamp(), entry.refusal());
                 switch (decision.outcome()) {
                     case COUNTED -> {
                         if (decision.replaced() != null) {

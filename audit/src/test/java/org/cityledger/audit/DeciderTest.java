@@ -24,7 +24,7 @@ class DeciderTest {
     }
 
     private Decision decide(final LedgerEvent event) {
-        return decider.decide(event.project().id(), codec.encode(event), ARRIVAL);
+        return decider.decide(event.project().id(), codec.encode(event), ARRIVAL, null);
     }
 
     @Test
@@ -88,18 +88,43 @@ class DeciderTest {
 
     @Test
     void shouldRefuseUnreadableBytesAnInvalidEventAndAKeyThatIsNotTheProject() {
-        assertThat(decider.decide("P-1", new byte[] {1, 2, 3}, ARRIVAL).reason()).startsWith("unreadable:");
+        assertThat(decider.decide("P-1", new byte[] {1, 2, 3}, ARRIVAL, null).reason()).startsWith("unreadable:");
         assertThat(decide(signing("e2", "10.00").toBuilder().district("atlantis").build()).reason()).startsWith("invalid:");
-        assertThat(decider.decide("P-2", codec.encode(signing("e3", "1.00")), ARRIVAL).reason()).contains("key: must be the project id");
+        assertThat(decider.decide("P-2", codec.encode(signing("e3", "1.00")), ARRIVAL, null).reason()).contains("key: must be the project id");
     }
 
     @Test
     void shouldJudgeTimeByArrivalNotByTheClock() {
         // occurred 2022-02-10, arrived eleven years later: older than the ten-year horizon then
         final Decision decision = decider.decide("P-1", codec.encode(signing("old", "1.00")),
-                Instant.parse("2033-01-01T00:00:00Z").toEpochMilli());
+                Instant.parse("2033-01-01T00:00:00Z").toEpochMilli(), null);
 
         assertThat(decision.outcome()).isEqualTo(Decision.Outcome.REFUSED);
         assertThat(decision.reason()).contains("older than the ledger's horizon");
+    }
+
+    @Test
+    void shouldRefuseARecordTheInboxStageRefusedWithItsReason() {
+        final LedgerEvent foreign = signing("e1", "10.00");
+
+        final Decision decision = decider.decide(foreign.project().id(), codec.encode(foreign), ARRIVAL,
+                "district 'kunshan' published through wujiang's inbox");
+
+        assertThat(decision.outcome()).isEqualTo(Decision.Outcome.REFUSED);
+        assertThat(decision.reason()).isEqualTo("district 'kunshan' published through wujiang's inbox");
+    }
+
+    @Test
+    void shouldCountTheEventIdOfARecordTheInboxStageRefusedWhenItComesRightly() {
+        final LedgerEvent event = signing("e1", "10.00");
+        decider.decide(event.project().id(), codec.encode(event), ARRIVAL, "district 'kunshan' published through wujiang's inbox");
+
+        assertThat(decide(event).outcome()).isEqualTo(Decision.Outcome.COUNTED);
+    }
+
+    @Test
+    void shouldGiveTheInboxStagesReasonForUnreadableBytesItRefused() {
+        assertThat(decider.decide("P-1", new byte[] {1, 2, 3}, ARRIVAL, "unreadable: not an event").reason())
+                .isEqualTo("unreadable: not an event");
     }
 }

@@ -30,6 +30,7 @@ import org.cityledger.streams.access.OfficeRegistry;
 import org.cityledger.streams.http.ApiMetrics;
 import org.cityledger.streams.http.LedgerHttpServer;
 import org.cityledger.streams.peer.HttpPeers;
+import org.cityledger.streams.peer.PeerTls;
 import org.cityledger.streams.ingest.IngestService;
 import org.cityledger.streams.live.KafkaFeed;
 import org.cityledger.streams.live.LiveHub;
@@ -125,7 +126,10 @@ public final class LedgerNode implements AutoCloseable {
             LOG.warn("No cluster secret: /internal/* on port {} answers anyone who reaches it. The launcher always sets one; "
                     + "set LedgerConfig.Access.clusterSecret when embedding a node", config.httpPort());
         }
-        this.peers = new HttpPeers(PEER_TIMEOUT, null, access.clusterSecret() == null ? Map.of()
+        // an instance serving HTTPS asks its peers over HTTPS too: every instance of one application id
+        // serves the same scheme, and the cluster secret then never travels in the clear
+        this.peers = new HttpPeers(PEER_TIMEOUT, config.https() == null ? null : PeerTls.trustingOwnChain(config.https()),
+                access.clusterSecret() == null ? Map.of()
                 : Map.of(ClusterSecret.HEADER, access.clusterSecret().value()));
         final Router router = new Router(new StreamsCluster(streams), self, local, peers, partitions,
                 PEER_TIMEOUT, route -> metrics.recordQuery(route.name().toLowerCase(Locale.ROOT)));

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -66,44 +68,88 @@ public final class TopicSetup {
     /**
      * On a secured cluster: creates each district office's inbox topic ({@link Topics#inbox(String)},
      * as many partitions as the events topic, so that a project's records keep one partition) and the
-     * ACLs that confine the offices. An office's principal ({@link #officePrincipal}) may WRITE and
-     * DESCRIBE its own inbox, a LITERAL grant, and nothing else: not another inbox, not the events
-     * topic, not a read of anything. The ledger's principal is granted its topics, its group and its
-     * transactional ids by PREFIXED ACLs on {@code ledger.} and its application id, so that it needs
-     * to be no super user on a cluster of the city's own.
+     * ACLs that confine the offices ({@link #inboxAcls}). The ledger's principal needs ALTER on the
+     * cluster for the ACLs: the embedded broker's super user has it; on a cluster of the city's own
+     * the operator grants them ({@link #ensureInboxTopics} and {@link #missingAcls} are for that case).
      *
      * @param districts     the district codes, one office each
      * @param ledgerUser    the SCRAM user the ledger authenticates as
      */
     public static void ensureInboxes(final KafkaConnection connection, final Collection<String> districts, final int partitions,
                                      final short replicationFactor, final String applicationId, final String ledgerUser) {
+        ensureInboxTopics(connection, districts, partitions, replicationFactor);
         try (Admin admin = Admin.create(connection.clientProperties())) {
-            final Map<String, String> forever = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, replicationFactor)));
-            final List<AclBinding> acls = new ArrayList<>();
-            for (final String district : districts) {
-                final String inbox = Topics.inbox(district);
-                create(admin, new NewTopic(inbox, partitions, replicationFactor).configs(forever));
-                for (final AclOperation operation : List.of(AclOperation.WRITE, AclOperation.DESCRIBE)) {
-                    acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, inbox, PatternType.LITERAL),
-                            new AccessControlEntry(officePrincipal(district), "*", operation, AclPermissionType.ALLOW)));
-                }
-            }
-            final String ledger = "User:" + ledgerUser;
-            acls.add(allowAll(ledger, ResourceType.TOPIC, "ledger."));
-            acls.add(allowAll(ledger, ResourceType.TOPIC, applicationId));
-            acls.add(allowAll(ledger, ResourceType.GROUP, applicationId));
-            acls.add(allowAll(ledger, ResourceType.TRANSACTIONAL_ID, applicationId));
-            admin.createAcls(acls).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            admin.createAcls(inboxAcls(districts, applicationId, ledgerUser)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Inboxes of {} district offices ready, each writable by its office alone", districts.size());
-            for (final String district : districts) {
-                awaitLeaders(admin, Topics.inbox(district));
-            }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while granting the offices' ACLs", e);
         } catch (final ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot grant the offices' ACLs: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the district offices' inbox topics that are missing (as many partitions as the events
+     * topic, kept forever like it) and waits for their leaders; grants nothing. What a ledger moving
+     * inboxes on a cluster of your own does at start: it may create topics under {@code ledger.}
+     * (its PREFIXED grant) but, rightly, not ACLs.
+     */
+    public static void ensureInboxTopics(final KafkaConnection connection, final Collection<String> districts,
+                                         final int partitions, final short replicationFactor) {
+        try (Admin admin = Admin.create(connection.clientProperties())) {
+            final Map<String, String> forever = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.min(2, replicationFactor)));
+            for (final String district : districts) {
+                create(admin, new NewTopic(Topics.inbox(district), partitions, replicationFactor).configs(forever));
+            }
+            for (final String district : districts) {
+                awaitLeaders(admin, Topics.inbox(district));
+            }
+        }
+    }
+
+    /**
+     * The ACLs of a secured ledger. An office's principal ({@link #officePrincipal}) may WRITE and
+     * DESCRIBE its own inbox, a LITERAL grant, and nothing else: not another inbox, not the events
+     * topic, not a read of anything. The ledger's principal is granted its topics, its group and its
+     * transactional ids by PREFIXED ACLs on {@code ledger.} and its application id, so that it needs
+     * to be no super user on a cluster of the city's own.
+     */
+    public static List<AclBinding> inboxAcls(final Collection<String> districts, final String applicationId,
+                                             final String ledgerUser) {
+        final List<AclBinding> acls = new ArrayList<>();
+        for (final String district : districts) {
+            final String inbox = Topics.inbox(district);
+            for (final AclOperation operation : List.of(AclOperation.WRITE, AclOperation.DESCRIBE)) {
+                acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, inbox, PatternType.LITERAL),
+                        new AccessControlEntry(officePrincipal(district), "*", operation, AclPermissionType.ALLOW)));
+            }
+        }
+        final String ledger = "User:" + ledgerUser;
+        acls.add(allowAll(ledger, ResourceType.TOPIC, "ledger."));
+        acls.add(allowAll(ledger, ResourceType.TOPIC, applicationId));
+        acls.add(allowAll(ledger, ResourceType.GROUP, applicationId));
+        acls.add(allowAll(ledger, ResourceType.TRANSACTIONAL_ID, applicationId));
+        return List.copyOf(acls);
+    }
+
+    /**
+     * Which of {@code acls} the cluster does not hold, or empty if this client may not ask (describing
+     * ACLs needs DESCRIBE on the cluster, which a ledger on a cluster of your own usually lacks).
+     */
+    public static Optional<List<AclBinding>> missingAcls(final KafkaConnection connection, final List<AclBinding> acls) {
+        try (Admin admin = Admin.create(connection.clientProperties())) {
+            final Set<AclBinding> held = Set.copyOf(admin.describeAcls(AclBindingFilter.ANY).values()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            return Optional.of(acls.stream().filter(acl -> !held.contains(acl)).toList());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing ACLs", e);
+        } catch (final ExecutionException | TimeoutException e) {
+            // not authorized, or no authorizer at all (SecurityDisabledException): nothing to tell by
+            LOG.debug("cannot describe the cluster's ACLs: {}", e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Whether a request may carry a bearer token over the way it came. (The cluster secret is not held
- * to this: instances ask each other over plain HTTP until HTTPS between them is wired.)
+ * to this: instances of a ledger serving plain HTTP ask each other over plain HTTP; those serving
+ * HTTPS ask each other over HTTPS, see {@code PeerTls}, and have no plain-HTTP port at all.)
  * Over plain HTTP anyone on the path between client and ledger reads a token and can publish as
  * that office from then on, so plain HTTP takes credentials only from the ledger's own machine
  * (loopback: the demo, a TLS-terminating proxy beside the ledger). Refusing, rather than ignoring,

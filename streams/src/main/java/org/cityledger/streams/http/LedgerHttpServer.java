@@ -240,9 +240,10 @@ public final class LedgerHttpServer {
      * its office token in its controller, which knows the office it authenticates.
      */
     private static void authorize(final Context ctx, final AccessPolicy access) {
-        // a bearer token only: instances ask each other over plain HTTP today (HTTPS between several
-        // instances is not wired yet), and refusing their cluster secret from another machine broke
-        // every cluster of more than one host; the README's Security section says what that leaves open
+        // a bearer token only: instances of a plain-HTTP ledger ask each other over plain HTTP, and refusing
+        // their cluster secret from another machine broke every such cluster of more than one host (an
+        // HTTPS ledger has no plain port, and its instances ask each other over HTTPS); the README's
+        // Security section says what that leaves open
         final boolean carriesCredentials = ctx.header("Authorization") != null;
         final Optional<String> refusal = CredentialTransport.refusal(ctx.req().isSecure(), carriesCredentials,
                 CredentialTransport.isLoopback(ctx.req().getRemoteAddr()));

@@ -20,6 +20,12 @@ import org.cityledger.streams.access.Office;
  * record moved carries the office that published it ({@link LedgerTopology#OFFICE_HEADER}, and as
  * its {@code source}, {@code office:<district>}, whatever the office wrote there); every
  * other rule is the ledger processor's, on the events topic, as for any record.
+ *
+ * <p>A record this stage refuses (another district's event, unreadable bytes) goes onto the events
+ * topic too, byte for byte, stamped {@link LedgerTopology#REFUSED_HEADER} with the reason: the
+ * ledger processor then refuses it there like any bad record, so it is in the dead-letter store and
+ * count, the project's history and the metrics, and the audit's reconciliation, reading the events
+ * topic alone, finds the same refusal.
  */
 final class InboxProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -39,21 +45,22 @@ final class InboxProcessor implements Processor<String, byte[], String, byte[]> 
     public void process(final Record<String, byte[]> record) {
         final RecordMetadata meta = context.recordMetadata().orElseThrow();
         final String office = Topics.inboxDistrict(meta.topic());
+        // the office's stamp and the refusal are the ledger's alone: headers of those names the office wrote do not survive
+        final Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(LedgerTopology.OFFICE_HEADER);
+        headers.remove(LedgerTopology.REFUSED_HEADER);
+        header(headers, LedgerTopology.OFFICE_HEADER, office);
         final LedgerEvent event;
         try {
             event = codec.decode(record.value());
         } catch (final UnreadableEventException e) {
-            deadLetter(record, meta, null, "unreadable: " + e.getMessage());
+            refuse(record, headers, "unreadable: " + e.getMessage());
             return;
         }
         if (!office.equals(event.district())) {
-            deadLetter(record, meta, event.eventId(), "district '" + event.district() + "' published through " + office + "'s inbox");
+            refuse(record, headers, "district '" + event.district() + "' published through " + office + "'s inbox");
             return;
         }
-        final Headers headers = new RecordHeaders(record.headers().toArray());
-        // the office's stamp is the ledger's alone: one the office wrote itself does not survive
-        headers.remove(LedgerTopology.OFFICE_HEADER);
-        headers.add(LedgerTopology.OFFICE_HEADER, office.getBytes(StandardCharsets.UTF_8));
         // and the event's source says so too, as the HTTP ingest's does, so the audit history names the office;
         // the source is no part of the fact (its content hash), so a re-delivery by another channel stays a duplicate
         final String source = Office.sourceOf(office);
@@ -61,18 +68,10 @@ final class InboxProcessor implements Processor<String, byte[], String, byte[]> 
         context.forward(new Record<>(record.key(), value, record.timestamp(), headers), LedgerTopology.INBOX_EVENTS_SINK);
     }
 
-    private void deadLetter(final Record<String, byte[]> record, final RecordMetadata meta, final String eventId,
-                            final String reason) {
-        final Headers headers = new RecordHeaders();
-        header(headers, DeadLetters.REASON, reason);
-        if (eventId != null) {
-            header(headers, DeadLetters.EVENT_ID, eventId);
-        }
-        header(headers, DeadLetters.SOURCE_TOPIC, meta.topic());
-        header(headers, DeadLetters.SOURCE_PARTITION, Integer.toString(meta.partition()));
-        header(headers, DeadLetters.SOURCE_OFFSET, Long.toString(meta.offset()));
-        header(headers, DeadLetters.REJECTED_AT, Long.toString(context.currentSystemTimeMs()));
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), LedgerTopology.INBOX_DEAD_LETTER_SINK);
+    /** Onto the events topic as written, marked refused: the ledger processor dead-letters it with {@code reason}. */
+    private void refuse(final Record<String, byte[]> record, final Headers headers, final String reason) {
+        header(headers, LedgerTopology.REFUSED_HEADER, reason);
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), LedgerTopology.INBOX_EVENTS_SINK);
     }
 
     private static void header(final Headers headers, final String name, final String value) {

@@ -20,8 +20,10 @@ import org.cityledger.domain.EventRules;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.domain.Violation;
 import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.LedgerHeaders;
 import org.cityledger.schema.Topics;
 import org.cityledger.schema.UnreadableEventException;
+import org.cityledger.streams.access.Office;
 import org.cityledger.streams.state.CommitGatedStore;
 import org.cityledger.streams.state.DeadLetter;
 import org.cityledger.streams.state.DeadLetterStore;
@@ -103,7 +105,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         final long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
         totalsStore.beginRecord(offset);
         deadLetterStore.beginRecord(offset);
-        judge(record.key(), record.value(), offset, record.timestamp(), record);
+        judge(record.key(), record.value(), LedgerHeaders.value(record.headers(), LedgerTopology.REFUSED_HEADER),
+                LedgerHeaders.value(record.headers(), LedgerTopology.OFFICE_HEADER), offset, record.timestamp(), record);
         lastOffset = offset;
     }
 
@@ -114,10 +117,17 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
      * and the dead letters already hold these records, only the index is rebuilt. Every decision
      * depends on the record and the index alone (time rules use the record's timestamp, not the
      * clock), so a rebuild repeats exactly what processing decided.
+     *
+     * @param refusal the record's {@link LedgerTopology#REFUSED_HEADER}: why the inbox stage refused it; else null
+     * @param office  the record's {@link LedgerTopology#OFFICE_HEADER}: the office that published it; else null
      */
-    private void judge(final String key, final byte[] value, final long offset, final long timestamp,
-                       final Record<String, byte[]> live) {
+    private void judge(final String key, final byte[] value, final String refusal, final String office, final long offset,
+                       final long timestamp, final Record<String, byte[]> live) {
         latestTimestamp = Math.max(latestTimestamp, timestamp);
+        if (refusal != null) {
+            refuseFromInbox(live, key, value, refusal, office, offset, timestamp);
+            return;
+        }
         final LedgerEvent event;
         try {
             event = codec.decode(value);
@@ -155,6 +165,29 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             totals.apply(contribution, 1, event.occurredAt().toEpochMilli());
         }
         index.counted(event, hash, offset, timestamp, contribution);
+    }
+
+    /**
+     * Refuses a record the inbox stage refused, with its reason, before any other rule: it never
+     * counts, and its event id is not remembered, so the office's own later event of that id counts.
+     * Only the ledger writes this header where it is trusted: on a secured cluster the events topic
+     * is writable by the ledger principal alone, and the inbox stage drops the header from what an
+     * office writes; on an unsecured one whoever forges it could write any bad record anyway (see
+     * {@link LedgerHeaders}). The project's history names the office that published it, not the
+     * source the record claims.
+     */
+    private void refuseFromInbox(final Record<String, byte[]> live, final String key, final byte[] value, final String refusal,
+                                 final String office, final long offset, final long timestamp) {
+        LedgerEvent event;
+        try {
+            event = codec.decode(value);
+        } catch (final UnreadableEventException e) {
+            event = null;
+        }
+        if (event != null && office != null) {
+            event = event.toBuilder().source(Office.sourceOf(office)).build();
+        }
+        refuse(live, key, event, offset, timestamp, refusal);
     }
 
     /** Takes the corrected event's contribution back out; false (and a refusal) if it cannot. */
@@ -229,7 +262,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             final long started = System.nanoTime();
             history.replay(partition, plan.from(), plan.to(), record -> {
                 judge(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), record.value(),
-                        record.offset(), record.timestamp(), null);
+                        LedgerHeaders.value(record.headers(), LedgerTopology.REFUSED_HEADER),
+                        LedgerHeaders.value(record.headers(), LedgerTopology.OFFICE_HEADER), record.offset(), record.timestamp(), null);
                 if (++replayed[0] % REBUILD_PROGRESS == 0) {
                     LOG.info("task {}: event index rebuilt through offset {} of {}", context.taskId(), record.offset(),
                             plan.to() - 1);
@@ -281,6 +315,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         header(headers, DeadLetters.REASON, reason);
         if (eventId != null) {
             header(headers, DeadLetters.EVENT_ID, eventId);
+        }
+        final String office = LedgerHeaders.value(record.headers(), LedgerTopology.OFFICE_HEADER);
+        if (office != null) {
+            // who published it through an inbox, as on the record refused
+            header(headers, LedgerTopology.OFFICE_HEADER, office);
         }
         context.recordMetadata().ifPresent(meta -> source(headers, meta));
         header(headers, DeadLetters.REJECTED_AT, Long.toString(now));

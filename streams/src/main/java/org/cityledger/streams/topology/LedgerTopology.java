@@ -11,6 +11,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.cityledger.domain.Reference;
 import org.cityledger.schema.EventCodec;
+import org.cityledger.schema.LedgerHeaders;
 import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.state.CommitGate;
@@ -34,9 +35,11 @@ import org.cityledger.streams.state.TotalsStore;
  * <p>On a secured cluster ({@link LedgerConfig#inboxes()}) a second sub-topology moves the district
  * offices' inboxes into the events topic first:
  * <pre>
- *   ledger.inbox.&lt;district&gt; ──▶ ledger-inbox-processor ──▶ ledger.events (stamped with the office)
- *                                              └──▶ ledger.dead-letters (another district's event)
+ *   ledger.inbox.&lt;district&gt; ──▶ ledger-inbox-processor ──▶ ledger.events (stamped with the office;
+ *                                                               another district's event also marked refused)
  * </pre>
+ * A record the inbox stage refuses is refused again by the ledger processor, by its
+ * {@link #REFUSED_HEADER}, so every refusal of the ledger is decided, kept and counted in one place.
  */
 public final class LedgerTopology {
 
@@ -48,9 +51,13 @@ public final class LedgerTopology {
     public static final String INBOX_SOURCE = "ledger-inbox-source";
     public static final String INBOX_PROCESSOR = "ledger-inbox-processor";
     public static final String INBOX_EVENTS_SINK = "ledger-inbox-events-sink";
-    public static final String INBOX_DEAD_LETTER_SINK = "ledger-inbox-dead-letters-sink";
     /** Header of a record moved from an inbox to the events topic: the district code of the office that published it. */
-    public static final String OFFICE_HEADER = "ledger.office";
+    public static final String OFFICE_HEADER = LedgerHeaders.OFFICE;
+    /**
+     * Header of a record the inbox stage refused: the reason. The ledger processor refuses any record
+     * carrying it; see {@link LedgerHeaders} for why it can be trusted.
+     */
+    public static final String REFUSED_HEADER = LedgerHeaders.REFUSED;
 
     /** Event id → what the event contributed; de-duplication and corrections. */
     public static final String EVENT_INDEX_STORE = "ledger-event-index";
@@ -128,7 +135,5 @@ public final class LedgerTopology {
         topology.addSource(INBOX_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), inboxes);
         topology.addProcessor(INBOX_PROCESSOR, () -> new InboxProcessor(codec), INBOX_SOURCE);
         topology.addSink(INBOX_EVENTS_SINK, Topics.EVENTS, new StringSerializer(), new ByteArraySerializer(), INBOX_PROCESSOR);
-        topology.addSink(INBOX_DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new StringSerializer(), new ByteArraySerializer(),
-                INBOX_PROCESSOR);
     }
 }

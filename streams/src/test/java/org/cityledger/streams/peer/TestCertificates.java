@@ -16,22 +16,24 @@ import javax.net.ssl.TrustManagerFactory;
  * A self-signed certificate made for a test by the JDK's own {@code keytool}, so that no key or
  * certificate is kept in the repository and no test library is needed to make one.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final char[] PASSWORD = "test-only".toCharArray();
 
     /**
-     * @param server a server presenting the certificate
-     * @param client a client trusting exactly that certificate
+     * @param server   a server presenting the certificate
+     * @param client   a client trusting exactly that certificate
+     * @param keystore the PKCS12 file of its key and certificate, as a ledger's {@code --https-keystore}
+     * @param password the keystore's password
      */
-    record Pair(SSLContext server, SSLContext client) {
+    public record Pair(SSLContext server, SSLContext client, Path keystore, String password) {
     }
 
     private TestCertificates() {
     }
 
     /** A certificate for {@code subjectAltName} (keytool's syntax: {@code dns:localhost,ip:127.0.0.1}). */
-    static Pair selfSigned(final Path dir, final String subjectAltName) throws IOException, GeneralSecurityException,
+    public static Pair selfSigned(final Path dir, final String subjectAltName) throws IOException, GeneralSecurityException,
             InterruptedException {
         final Path store = Files.createTempFile(dir, "peer", ".p12");
         Files.delete(store);
@@ -62,6 +64,6 @@ final class TestCertificates {
         trustManagers.init(trusted);
         final SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, trustManagers.getTrustManagers(), null);
-        return new Pair(server, client);
+        return new Pair(server, client, store, new String(PASSWORD));
     }
 }

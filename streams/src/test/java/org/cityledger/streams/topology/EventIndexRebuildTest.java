@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,11 +41,18 @@ class EventIndexRebuildTest {
     private static final class FakeHistory implements PartitionHistory {
         private final List<LedgerEvent> topic;
         private final long committed;
+        private final Map<Long, String> refusals;
         private final List<Long> replayedFrom = new ArrayList<>();
 
         FakeHistory(final List<LedgerEvent> topic, final long committed) {
+            this(topic, committed, Map.of());
+        }
+
+        /** @param refusals the offsets the inbox stage marked refused, with the reason */
+        FakeHistory(final List<LedgerEvent> topic, final long committed, final Map<Long, String> refusals) {
             this.topic = topic;
             this.committed = committed;
+            this.refusals = refusals;
         }
 
         @Override
@@ -60,8 +68,12 @@ class EventIndexRebuildTest {
                 final LedgerEvent event = topic.get((int) offset);
                 final byte[] key = event.project().id().getBytes(StandardCharsets.UTF_8);
                 final byte[] value = LedgerDriver.encode(event);
+                final RecordHeaders headers = new RecordHeaders();
+                if (refusals.containsKey(offset)) {
+                    headers.add(LedgerTopology.REFUSED_HEADER, refusals.get(offset).getBytes(StandardCharsets.UTF_8));
+                }
                 each.accept(new ConsumerRecord<>(Topics.EVENTS, partition.partition(), offset, LedgerDriver.NOW.toEpochMilli(),
-                        TimestampType.LOG_APPEND_TIME, key.length, value.length, key, value, new RecordHeaders(), Optional.empty()));
+                        TimestampType.LOG_APPEND_TIME, key.length, value.length, key, value, headers, Optional.empty()));
             }
         }
     }
@@ -98,6 +110,17 @@ class EventIndexRebuildTest {
         try (LedgerDriver ledger = new LedgerDriver(config(), history)) {
             assertThat(ledger.totals(TotalsKey.SUMMARY).isEmpty()).isTrue();
             assertThat(ledger.noDeadLetters()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRebuildARecordTheInboxStageRefusedAsRefused() {
+        // e1 came through another district's inbox: refused then, so e1 sent rightly later counts
+        final FakeHistory history = new FakeHistory(List.of(e1, e2), 2, Map.of(0L, "district 'kunshan' published through sip's inbox"));
+
+        try (LedgerDriver ledger = new LedgerDriver(config(), history)) {
+            assertThat(ledger.remembers("e1")).isFalse();
+            assertThat(ledger.remembers("e2")).isTrue();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -86,6 +87,13 @@ final class LedgerDriver implements AutoCloseable {
         publishRawToInbox(district, event.project().id(), CODEC.encode(event));
     }
 
+    /** As {@link #publishToInbox(String, LedgerEvent)}, with headers the office wrote on the record. */
+    void publishToInbox(final String district, final LedgerEvent event, final Headers headers) {
+        driver.createInputTopic(Topics.inbox(district), new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO)
+                .pipeInput(new TestRecord<>(event.project().id(), CODEC.encode(event), headers, NOW));
+        gate.committed();
+    }
+
     void publishRawToInbox(final String district, final String key, final byte[] value) {
         driver.createInputTopic(Topics.inbox(district), new StringSerializer(), new ByteArraySerializer(), NOW, Duration.ZERO)
                 .pipeInput(key, value);
@@ -101,6 +109,17 @@ final class LedgerDriver implements AutoCloseable {
     void publishRaw(final String key, final byte[] value) {
         events.pipeInput(key, value);
         gate.committed();
+    }
+
+    /** Writes the events topic directly with {@code headers}, as the ledger's own inbox stage or a producer does. */
+    void publishWithHeaders(final LedgerEvent event, final Headers headers) {
+        events.pipeInput(new TestRecord<>(event.project().id(), CODEC.encode(event), headers, NOW));
+        gate.committed();
+    }
+
+    /** How many records the ledger refused, as its committed totals count them (the summary's dead-letter count). */
+    long deadLetterCount() {
+        return totalsStore().participant().committed().deadLetters();
     }
 
     static byte[] encode(final LedgerEvent event) {
