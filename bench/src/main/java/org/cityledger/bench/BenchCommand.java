@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
         description = {
             "Measures the ledger against raw Kafka baselines, same broker, same run:",
             "  1 producer ceiling, 2 consumer ceiling, 3 bare Streams EOS sum,",
-            "  4 the ledger (ratios to 3 and 2), its peers on the same records: 15 a consumer ->",
-            "  PostgreSQL sink, 16 the obvious Streams DSL (each as a ratio to 4), 5 produce -> visible latency,",
+            "  4 the ledger (ratios to 3 and 2); its peers on the same records, each as a ratio to 4:",
+            "  15 a consumer -> PostgreSQL sink, 16 the obvious Streams DSL; 5 produce -> visible latency,",
             "  6 HTTP query latency, 9 audit pages (events, project history, explain),",
             "  10 reconcile, 11 HTTP ingest by offices, 12 a file through the API vs to Kafka,",
             "  13 a flood of foreign records (dead letters; the heap before and after),",
