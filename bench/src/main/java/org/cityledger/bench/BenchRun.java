@@ -392,16 +392,14 @@ final class BenchRun implements AutoCloseable {
         try (sink) {
             final String version = sink.version();
             note(Stage.POSTGRES, "PostgreSQL %s started; one transaction per poll", version);
-            final long serverBefore = sink.serverCpuNanos();
             // the sink's loop runs on this thread: its CPU is this thread's
             final CpuUsage cpu = CpuUsage.callingThread();
             final PostgresSink.Pass pass = sink.consume(kafka, Topics.EVENTS, end,
                     Progress.of(out, "postgres", "records", KafkaClients.sum(end)));
             final Map<String, Object> cpuUsed = cpu.stop(pass.timing().records());
-            final long serverAfter = sink.serverCpuNanos();
             final double sinkMicros = ((Number) cpuUsed.get("streamThreadCpuMicrosPerRecord")).doubleValue();
-            final double serverMicros = serverBefore < 0 || serverAfter < 0 ? Double.NaN
-                    : (serverAfter - serverBefore) / 1e3 / pass.timing().records();
+            final double serverMicros = pass.serverCpuNanos() < 0 ? Double.NaN
+                    : pass.serverCpuNanos() / 1e3 / pass.timing().records();
             final List<String> differences = new ArrayList<>();
             for (final PeerTotals.Level level : PeerTotals.Level.values()) {
                 differences.addAll(PeerTotals.differences(level.name().toLowerCase(Locale.ROOT), peerExpected.at(level),

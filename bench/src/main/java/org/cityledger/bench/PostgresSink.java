@@ -98,8 +98,9 @@ final class PostgresSink implements AutoCloseable {
      * @param polls      transactions committed (one per non-empty poll)
      * @param rows       rows upserted over all transactions (after the in-memory pre-aggregation)
      * @param unreadable records skipped as no event at all
+     * @param serverCpuNanos CPU of PostgreSQL's processes over the pass; -1 where it cannot be read
      */
-    record Pass(CatchUp.Result timing, long polls, long rows, long unreadable) {
+    record Pass(CatchUp.Result timing, long polls, long rows, long unreadable, long serverCpuNanos) {
     }
 
     private final EmbeddedPostgres postgres;
@@ -176,6 +177,9 @@ final class PostgresSink implements AutoCloseable {
             db.setAutoCommit(false);
             final Map<TopicPartition, Long> stored = storedOffsets(db, topic);
             db.commit();
+            // read while this connection's backend lives: once it exits, its time reaches the postmaster's
+            // children's total only when the postmaster has reaped it, which may be just after a reading
+            final long serverBefore = serverCpuNanos();
             final long start = System.nanoTime();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.rawConsumer(kafka),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -250,9 +254,11 @@ final class PostgresSink implements AutoCloseable {
                     progress.update(records);
                 }
                 final long now = System.nanoTime();
+                final long serverAfter = serverCpuNanos();
                 final CatchUp.Result timing = new CatchUp.Result(records, (now - start) / 1e9, records - atFirstCommit,
                         firstCommit < 0 ? 0 : (now - firstCommit) / 1e9);
-                return new Pass(timing, polls, rows, unreadable);
+                return new Pass(timing, polls, rows, unreadable,
+                        serverBefore < 0 || serverAfter < 0 ? -1 : serverAfter - serverBefore);
             } catch (final SQLException | RuntimeException e) {
                 db.rollback();
                 throw e;
@@ -308,7 +314,7 @@ final class PostgresSink implements AutoCloseable {
      * the children it has reaped), from {@code /proc}; -1 where that cannot be read. The sink's work
      * is split between the consumer's thread and these processes, so its cost per event is both.
      */
-    long serverCpuNanos() {
+    private long serverCpuNanos() {
         try {
             final long postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
             final long[] own = stat(Path.of("/proc", Long.toString(postmaster), "stat"));
