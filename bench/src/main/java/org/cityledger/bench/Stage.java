@@ -11,13 +11,16 @@ import java.util.Set;
  * and stay as they were when stages were added: 9-12 run between 6 and 7, on the history stages 1-6
  * left (the audit pages and the reconciliation first, so that a reconciled size is the history the
  * main data set and the latency stage wrote, before the offices add to it); 13 (the flood of foreign
- * records) after them, before 7; 14 (the secured path, on a broker of its own) last.
+ * records) after them, before 7; 14 (the secured path, on a broker of its own) last; 15 and 16 (the
+ * ledger's peers: what a user would write instead) right after 4, on the same records.
  */
 enum Stage {
     PRODUCER(1, "producer ceiling"),
     CONSUMER(2, "consumer ceiling"),
     STREAMS(3, "Streams EOS ceiling (bare sum)"),
     LEDGER(4, "ledger topology (dedupe, rules, all totals)"),
+    POSTGRES(15, "peer: consumer -> PostgreSQL, exactly-once"),
+    DSL(16, "peer: the obvious Streams DSL (3 x groupBy + aggregate)"),
     LATENCY(5, "produce -> visible latency"),
     QUERY(6, "query latency over HTTP"),
     AUDIT(9, "audit pages: events, project history, explain"),
@@ -66,7 +69,7 @@ enum Stage {
                 return stage;
             }
         }
-        throw new IllegalArgumentException("unknown stage '" + text + "'; stages are 1-14 or "
+        throw new IllegalArgumentException("unknown stage '" + text + "'; stages are 1-16 or "
                 + String.join(", ", Arrays.stream(values()).map(Stage::key).toList()));
     }
 }

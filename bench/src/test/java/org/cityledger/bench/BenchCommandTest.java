@@ -39,6 +39,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void shouldKnowThePeersByName() {
+        final BenchSettings settings = settings("--only", "streams,ledger,postgres,dsl");
+
+        assertThat(settings.runs(Stage.POSTGRES)).isTrue();
+        assertThat(settings.runs(Stage.DSL)).isTrue();
+        assertThat(settings.runs(Stage.LATENCY)).isFalse();
+    }
+
+    @Test
     void shouldRefuseToSkipTheStageThatWritesTheData() {
         assertThatThrownBy(() -> settings("--skip", "producer"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--events");

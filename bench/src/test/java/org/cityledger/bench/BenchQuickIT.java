@@ -33,6 +33,14 @@ class BenchQuickIT {
         assertThat(stages.path("ledger").path("check").asText()).isEqualTo("OK");
         assertThat(stages.path("ledger").path("deadLetterCheck").asText()).isEqualTo("OK");
         assertThat(stages.path("ledger").has("ratioToStreams")).isTrue();
+        // the ledger's peers, on the same records: each summed every readable record, at every level
+        for (final String peer : List.of("postgres", "dsl")) {
+            assertThat(stages.path(peer).path("check").asText()).as(peer).isEqualTo("OK");
+            assertThat(stages.path(peer).path("records").asLong()).as(peer).isEqualTo(20_000L);
+            assertThat(stages.path(peer).has("ledgerRatio")).as(peer).isTrue();
+            assertThat(stages.path(peer).path("cpu").has("streamThreadCpuMicrosPerRecord")).as(peer).isTrue();
+        }
+        assertThat(stages.path("postgres").path("transactions").asLong()).isPositive();
         assertThat(stages.path("latency").path("check").asText()).isEqualTo("OK");
         assertThat(stages.path("latency").path("rates")).hasSize(3);
         assertThat(stages.path("query").path("check").asText()).isEqualTo("OK");
