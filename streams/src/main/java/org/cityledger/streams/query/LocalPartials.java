@@ -264,19 +264,17 @@ public final class LocalPartials implements Peers {
                 result.getPartitionResults().values().stream().filter(QueryResult::isSuccess)
                         .forEach(part -> open.add(part.getResult()));
                 for (final int partition : partitions) {
-                    advance(resultOf(result, partition), partition, heads);
+                    advance(resultOf(result, partition), partition, committed.get(partition), request, heads);
                 }
             }
             final List<SliceEvent> page = new ArrayList<>(Math.min(request.limit() + 1, 256));
             while (!heads.isEmpty() && page.size() <= request.limit()) {
                 final Head head = heads.poll();
                 final SliceEvent event = head.event();
-                if (event.countsAt(committed.get(event.partition()))
-                        && (request.kind() == null || request.kind() == event.contribution().kind())
-                        && request.afterCursor(event.occurredAt(), event.eventId(), event.project())) {
+                if (request.afterCursor(event.occurredAt(), event.eventId(), event.project())) {
                     page.add(event);
                 }
-                advance(head.range(), event.partition(), heads);
+                advance(head.range(), event.partition(), committed.get(event.partition()), request, heads);
             }
             return page;
         } finally {
@@ -313,9 +311,18 @@ public final class LocalPartials implements Peers {
     private record Head(SliceEvent event, KeyValueIterator<Bytes, byte[]> range) {
     }
 
-    private static void advance(final KeyValueIterator<Bytes, byte[]> range, final int partition, final PriorityQueue<Head> heads) {
-        if (range.hasNext()) {
-            heads.add(new Head(SliceEvent.fromBytes(range.next().value).inPartition(partition), range));
+    /**
+     * Puts the range's next listed event on the heap: one counted as of the partition's commit and of
+     * the kind asked; what is not listed is skipped without being decoded or merged.
+     */
+    private static void advance(final KeyValueIterator<Bytes, byte[]> range, final int partition, final long committed,
+                                final EventsRequest request, final PriorityQueue<Head> heads) {
+        while (range.hasNext()) {
+            final byte[] value = range.next().value;
+            if (SliceEvent.countsAt(value, committed) && (request.kind() == null || SliceEvent.kindOf(value) == request.kind())) {
+                heads.add(new Head(SliceEvent.fromBytes(value).inPartition(partition), range));
+                return;
+            }
         }
     }
 

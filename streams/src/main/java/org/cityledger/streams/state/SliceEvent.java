@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import org.cityledger.domain.EventKind;
 import org.cityledger.streams.totals.Contribution;
 
 /**
@@ -53,6 +55,34 @@ public record SliceEvent(String eventId, String project, long occurredAt, Contri
             return bytes.toByteArray();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Whether the encoded event counts as of {@code committed}, read from the value's last 16 bytes
+     * without decoding it: a page skips what it does not list before paying for the rest.
+     */
+    public static boolean countsAt(final byte[] data, final long committed) {
+        requireVersion(data);
+        final ByteBuffer tail = ByteBuffer.wrap(data);
+        final long added = tail.getLong(data.length - 2 * Long.BYTES);
+        final long removed = tail.getLong(data.length - Long.BYTES);
+        return added <= committed && (removed == EventTimeIndex.NOT_REMOVED || removed > committed);
+    }
+
+    /** The encoded event's kind, read without decoding the rest (after the two ids and occurredAt). */
+    public static EventKind kindOf(final byte[] data) {
+        requireVersion(data);
+        int at = 1;
+        at += 2 + ((data[at] & 0xFF) << 8 | (data[at + 1] & 0xFF));
+        at += 2 + ((data[at] & 0xFF) << 8 | (data[at + 1] & 0xFF));
+        at += Long.BYTES;
+        return EventKind.values()[data[at] & 0xFF];
+    }
+
+    private static void requireVersion(final byte[] data) {
+        if (data.length == 0 || data[0] != FORMAT_VERSION) {
+            throw new IllegalStateException("unknown slice event format version " + (data.length == 0 ? "(empty)" : data[0]));
         }
     }
 
