@@ -112,7 +112,11 @@ public final class LedgerNode implements AutoCloseable {
             }
         });
         this.streams.setUncaughtExceptionHandler(e -> {
-            // bad input never gets here (it is dead-lettered); this is a bug or a lost cluster: stop loudly
+            if (ThreadFailures.responseTo(e) == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                LOG.error("Ledger stream thread failed on the cluster; replacing it (its tasks resume from their last commit)", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            // bad input never gets here (it is dead-lettered): this is a bug, stop loudly
             LOG.error("Ledger stream thread failed; shutting the node down", e);
             failure = e;
             failed.countDown();
