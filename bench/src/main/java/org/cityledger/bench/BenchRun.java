@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -317,19 +318,29 @@ final class BenchRun implements AutoCloseable {
     }
 
     private static long storeSum(final KafkaStreams streams) {
+        return readStore(streams, BareSumTopology.STORE, (final KeyValueIterator<String, Long> all) -> {
+            long sum = 0;
+            while (all.hasNext()) {
+                sum += all.next().value;
+            }
+            return sum;
+        });
+    }
+
+    /**
+     * Reads a whole store of a finished stage's Kafka Streams, once its tasks are queryable (right
+     * after the catch-up they may still be settling), giving up after {@link #CHECK_TIMEOUT}.
+     */
+    private static <K, V, R> R readStore(final KafkaStreams streams, final String name,
+                                         final Function<KeyValueIterator<K, V>, R> read) {
         final long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
         while (true) {
             try {
-                final ReadOnlyKeyValueStore<String, Long> store = streams.store(StoreQueryParameters.fromNameAndType(
-                        BareSumTopology.STORE, QueryableStoreTypes.keyValueStore()));
-                long sum = 0;
-                try (KeyValueIterator<String, Long> all = store.all()) {
-                    while (all.hasNext()) {
-                        final KeyValue<String, Long> entry = all.next();
-                        sum += entry.value;
-                    }
+                final ReadOnlyKeyValueStore<K, V> store = streams.store(StoreQueryParameters.fromNameAndType(name,
+                        QueryableStoreTypes.<K, V>keyValueStore()));
+                try (KeyValueIterator<K, V> all = store.all()) {
+                    return read.apply(all);
                 }
-                return sum;
             } catch (final InvalidStateStoreException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;
@@ -504,26 +515,14 @@ final class BenchRun implements AutoCloseable {
     }
 
     private static Map<String, PeerTotals.Sums> dslStore(final KafkaStreams streams, final String name) {
-        final long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                final ReadOnlyKeyValueStore<String, DslTopology.Sums> store = streams.store(
-                        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
-                final Map<String, PeerTotals.Sums> figures = new TreeMap<>();
-                try (KeyValueIterator<String, DslTopology.Sums> all = store.all()) {
-                    while (all.hasNext()) {
-                        final KeyValue<String, DslTopology.Sums> entry = all.next();
-                        entry.value.into(entry.key, figures);
-                    }
-                }
-                return figures;
-            } catch (final InvalidStateStoreException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        return readStore(streams, name, (final KeyValueIterator<String, DslTopology.Sums> all) -> {
+            final Map<String, PeerTotals.Sums> figures = new TreeMap<>();
+            while (all.hasNext()) {
+                final KeyValue<String, DslTopology.Sums> entry = all.next();
+                entry.value.into(entry.key, figures);
             }
-        }
+            return figures;
+        });
     }
 
     /** A peer's figures next to the ledger's of stage 4 (when it ran): both put so that above 1 the ledger is ahead. */

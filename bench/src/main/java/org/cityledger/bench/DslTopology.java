@@ -6,8 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +29,7 @@ import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.LedgerEventSerde;
 import org.cityledger.schema.Topics;
 import org.cityledger.schema.UnreadableEventException;
+import org.cityledger.streams.totals.DecimalCodec;
 
 /**
  * Stage 16's peer: the running totals written the obvious way in the Kafka Streams DSL. The events
@@ -150,8 +149,8 @@ final class DslTopology {
                 for (final Map.Entry<String, PeerTotals.Sums> entry : sums.byKindAndCurrency.entrySet()) {
                     out.writeUTF(entry.getKey());
                     out.writeLong(entry.getValue().events());
-                    writeDecimal(out, entry.getValue().amount());
-                    writeDecimal(out, entry.getValue().extra());
+                    DecimalCodec.write(out, entry.getValue().amount());
+                    DecimalCodec.write(out, entry.getValue().extra());
                 }
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
@@ -166,26 +165,12 @@ final class DslTopology {
                 for (int i = 0; i < entries; i++) {
                     final String key = in.readUTF();
                     final long events = in.readLong();
-                    sums.byKindAndCurrency.put(key, new PeerTotals.Sums(events, readDecimal(in), readDecimal(in)));
+                    sums.byKindAndCurrency.put(key, new PeerTotals.Sums(events, DecimalCodec.read(in), DecimalCodec.read(in)));
                 }
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
             }
             return sums;
-        }
-
-        private static void writeDecimal(final DataOutputStream out, final BigDecimal value) throws IOException {
-            final byte[] unscaled = value.unscaledValue().toByteArray();
-            out.writeInt(value.scale());
-            out.writeShort(unscaled.length);
-            out.write(unscaled);
-        }
-
-        private static BigDecimal readDecimal(final DataInputStream in) throws IOException {
-            final int scale = in.readInt();
-            final byte[] unscaled = new byte[in.readShort()];
-            in.readFully(unscaled);
-            return new BigDecimal(new BigInteger(unscaled), scale);
         }
     }
 

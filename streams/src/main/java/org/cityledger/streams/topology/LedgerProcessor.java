@@ -105,8 +105,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         final long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
         totalsStore.beginRecord(offset);
         deadLetterStore.beginRecord(offset);
-        judge(record.key(), record.value(), LedgerHeaders.value(record.headers(), LedgerTopology.REFUSED_HEADER),
-                LedgerHeaders.value(record.headers(), LedgerTopology.OFFICE_HEADER), offset, record.timestamp(), record);
+        judge(record.key(), record.value(), record.headers(), offset, record.timestamp(), record);
         lastOffset = offset;
     }
 
@@ -121,6 +120,14 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
      * @param refusal the record's {@link LedgerTopology#REFUSED_HEADER}: why the inbox stage refused it; else null
      * @param office  the record's {@link LedgerTopology#OFFICE_HEADER}: the office that published it; else null
      */
+    private void judge(final String key, final byte[] value, final Headers headers, final long offset, final long timestamp,
+                       final Record<String, byte[]> live) {
+        final String refusal = LedgerHeaders.value(headers, LedgerTopology.REFUSED_HEADER);
+        // the office matters only to a refusal's history: a counted record names it in its source already
+        final String office = refusal == null ? null : LedgerHeaders.value(headers, LedgerTopology.OFFICE_HEADER);
+        judge(key, value, refusal, office, offset, timestamp, live);
+    }
+
     private void judge(final String key, final byte[] value, final String refusal, final String office, final long offset,
                        final long timestamp, final Record<String, byte[]> live) {
         latestTimestamp = Math.max(latestTimestamp, timestamp);
@@ -262,8 +269,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             final long started = System.nanoTime();
             history.replay(partition, plan.from(), plan.to(), record -> {
                 judge(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), record.value(),
-                        LedgerHeaders.value(record.headers(), LedgerTopology.REFUSED_HEADER),
-                        LedgerHeaders.value(record.headers(), LedgerTopology.OFFICE_HEADER), record.offset(), record.timestamp(), null);
+                        record.headers(), record.offset(), record.timestamp(), null);
                 if (++replayed[0] % REBUILD_PROGRESS == 0) {
                     LOG.info("task {}: event index rebuilt through offset {} of {}", context.taskId(), record.offset(),
                             plan.to() - 1);
