@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -68,7 +69,13 @@ final class BenchRun implements AutoCloseable {
     /** Ledger instances of the query stage. */
     private static final int CLUSTER_SIZE = 3;
     private static final int CLUSTER_ATTEMPTS = 2;
-    private static final String SUMMARY = "/api/totals/summary";
+    private static final String TOTALS = "/api/totals";
+    private static final String SUMMARY = TOTALS + "/summary";
+    /**
+     * The replay's node runs in a JVM of its own, bounded as an operator would bound it: the heap
+     * (the 512 MiB target), RocksDB by the node's default {@code --rocksdb-memory}.
+     */
+    private static final List<String> REPLAY_NODE_JVM = List.of("-Xmx512m");
     private static final String SECURE_LEDGER_USER = "ledger";
 
     private final BenchSettings settings;
@@ -616,16 +623,24 @@ final class BenchRun implements AutoCloseable {
     }
 
     private String checkTotals(final Stage stage, final LedgerTotals totals) {
-        return checkTotals(stage, totals, oracle);
+        return checkTotals(stage, totals::summary, oracle);
     }
 
-    /** Against {@code expected}: what one data set alone must add up to. */
     private String checkTotals(final Stage stage, final LedgerTotals totals, final Oracle expected) {
+        return checkTotals(stage, totals::summary, expected);
+    }
+
+    /**
+     * Against {@code expected}: what one data set alone must add up to.
+     *
+     * @param totals the city-wide totals; throws {@link QueryUnavailableException} while they cannot be read
+     */
+    private String checkTotals(final Stage stage, final Supplier<Totals> totals, final Oracle expected) {
         final long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
         String last = "unavailable";
         while (System.nanoTime() < deadline) {
             try {
-                final Totals summary = totals.summary();
+                final Totals summary = totals.get();
                 final List<String> differences = expected.differences(summary);
                 if (differences.isEmpty()) {
                     return "OK";
@@ -873,6 +888,21 @@ final class BenchRun implements AutoCloseable {
                 single)));
         alone.add(measure(new QueryLoad.QueryCase("summaryOneInstance", "summary, 1 instance", node.httpPort(), SUMMARY,
                 List.of(SUMMARY), single)));
+        // every other totals endpoint a dashboard asks, each going round all its keys
+        final List<String> districts = Reference.DISTRICTS.stream().map(d -> TOTALS + "/districts/" + d.code()).toList();
+        final List<String> sectors = Reference.SECTORS.stream().map(d -> TOTALS + "/sectors/" + d.code()).toList();
+        final List<String> cells = Reference.DISTRICTS.stream().flatMap(d -> Reference.SECTORS.stream()
+                .map(c -> TOTALS + "/districts/" + d.code() + "/sectors/" + c.code())).toList();
+        alone.add(measure(new QueryLoad.QueryCase("districtsOneInstance", "every district, 1 instance", node.httpPort(),
+                TOTALS + "/districts", List.of(TOTALS + "/districts"), single)));
+        alone.add(measure(new QueryLoad.QueryCase("districtOneInstance", "one district, 1 instance", node.httpPort(),
+                TOTALS + "/districts/{district}", districts, single)));
+        alone.add(measure(new QueryLoad.QueryCase("sectorsOneInstance", "every sector, 1 instance", node.httpPort(),
+                TOTALS + "/sectors", List.of(TOTALS + "/sectors"), single)));
+        alone.add(measure(new QueryLoad.QueryCase("sectorOneInstance", "one sector, 1 instance", node.httpPort(),
+                TOTALS + "/sectors/{sector}", sectors, single)));
+        alone.add(measure(new QueryLoad.QueryCase("cellOneInstance", "one district x sector cell, 1 instance",
+                node.httpPort(), TOTALS + "/districts/{district}/sectors/{sector}", cells, single)));
         // the three instances get the cores to themselves (stage 7 would close the node anyway)
         closeNode();
 
@@ -1047,21 +1077,35 @@ final class BenchRun implements AutoCloseable {
         }
         final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
         final String applicationId = "bench-replay-" + runId;
-        final LedgerConfig config = LedgerConfig.defaults(kafka.bootstrapServers(), runDir.resolve("replay")).withKafka(kafka)
-                .withApplicationId(applicationId)
-                .withHttpPort(0);
-        note(Stage.REPLAY, String.format(Locale.ROOT, "rebuilding every total from offset 0 over %,d records",
-                KafkaClients.sum(end)));
-        final CpuUsage cpu = CpuUsage.start(applicationId);
+        note(Stage.REPLAY, String.format(Locale.ROOT, "rebuilding every total from offset 0 over %,d records, in a node "
+                + "of its own JVM (%s, --rocksdb-memory %s)", KafkaClients.sum(end), String.join(" ", REPLAY_NODE_JVM),
+                Fmt.mib(LedgerConfig.DEFAULT_ROCKSDB_MEMORY_BYTES)));
         final long start = System.nanoTime();
-        try (LedgerNode replaying = new LedgerNode(config).start()) {
-            final CatchUp.Result result = CatchUp.await(replaying.streams(), () -> null, admin, applicationId,
-                    Topics.EVENTS, end, start, Progress.of(out, "replay", "records", KafkaClients.sum(end)));
-            final Map<String, Object> cpuUsed = cpu.stop(result.records());
-            final String check = checkTotals(Stage.REPLAY, new LedgerTotals(replaying));
+        try (NodeProcess replaying = NodeProcess.start(REPLAY_NODE_JVM, kafka, applicationId, runDir.resolve("replay"),
+                LedgerConfig.DEFAULT_ROCKSDB_MEMORY_BYTES, runDir.resolve("replay-node.log"))) {
+            final CatchUp.Result result = CatchUp.await(replaying::stopped, () -> null, () -> "node pid " + replaying.pid(),
+                    admin, applicationId, Topics.EVENTS, end, start, Progress.of(out, "replay", "records", KafkaClients.sum(end)));
+            final long rssCaughtUp = replaying.rss();
+            final Map<String, Object> figures = new LinkedHashMap<>(replaying.figures(result.records()));
+            final Object streamThread = figures.remove("streamThread");
+            final Object heapLive = figures.remove("heapLiveBytes");
+            final Object heapMax = figures.remove("heapMaxBytes");
+            final String check = checkTotals(Stage.REPLAY, replaying::summary, oracle);
+            final long peakRss = replaying.peakRss();
+            final Map<String, Object> node = new LinkedHashMap<>();
+            node.put("jvmOptions", REPLAY_NODE_JVM);
+            node.put("rocksDbMemoryMiB", Fmt.toMib(LedgerConfig.DEFAULT_ROCKSDB_MEMORY_BYTES));
+            node.put("peakRssMiB", peakRss < 0 ? null : Fmt.toMib(peakRss));
+            node.put("rssCaughtUpMiB", rssCaughtUp < 0 ? null : Fmt.toMib(rssCaughtUp));
+            node.put("heapLiveAfterGcMiB", heapLive instanceof Number n ? Fmt.toMib(n.longValue()) : null);
+            node.put("heapMaxMiB", heapMax instanceof Number n ? Fmt.toMib(n.longValue()) : null);
             catchUpFigures(section, result)
-                    .figure("cpu", cpuUsed, "CPU per record", CpuUsage.display(cpuUsed))
-                    .detail("streamThread", StreamsMetrics.of(replaying.streams()))
+                    .figure("cpu", figures, "CPU per record", CpuUsage.display(figures) + " (the node's JVM)")
+                    .detail("streamThread", streamThread)
+                    .figure("nodeRssMiB", peakRss < 0 ? null : Fmt.toMib(peakRss), "node RSS (its own JVM)",
+                            peakRss < 0 ? "n/a (no /proc)" : "peak " + Fmt.mib(peakRss) + ", caught up " + Fmt.mib(rssCaughtUp)
+                                    + "; live heap " + (heapLive instanceof Number n ? Fmt.mib(n.longValue()) : "n/a"))
+                    .detail("node", node)
                     .figure("check", check, "check (totals = oracle)", check)
                     .detail("countedEvents", oracle.countedEvents())
                     .detail("history", "the main, latency and top-up data sets: every record in " + Topics.EVENTS);

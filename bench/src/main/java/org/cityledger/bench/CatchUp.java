@@ -55,15 +55,30 @@ final class CatchUp {
     static Result await(final KafkaStreams streams, final Supplier<Throwable> failure, final Admin admin,
                         final String groupId, final String topic, final Map<TopicPartition, Long> end,
                         final long startNanos, final Progress progress) {
+        return await(() -> DEAD.contains(streams.state()) ? "Kafka Streams application " + groupId + " stopped in state "
+                + streams.state() : null, failure, () -> "state " + streams.state(), admin, groupId, topic, end, startNanos,
+                progress);
+    }
+
+    /**
+     * As {@link #await(KafkaStreams, Supplier, Admin, String, String, Map, long, Progress)}, for an
+     * application this JVM cannot look into (a node in a process of its own).
+     *
+     * @param stopped why the application stopped, or null while it runs
+     * @param state   what to say of the application when it makes no progress
+     */
+    static Result await(final Supplier<String> stopped, final Supplier<Throwable> failure, final Supplier<String> state,
+                        final Admin admin, final String groupId, final String topic, final Map<TopicPartition, Long> end,
+                        final long startNanos, final Progress progress) {
         final long total = KafkaClients.sum(end);
         long firstCommitNanos = -1;
         long committedAtFirst = 0;
         long lastCommitted = -1;
         long lastChangeNanos = System.nanoTime();
         while (true) {
-            if (DEAD.contains(streams.state())) {
-                throw new IllegalStateException("Kafka Streams application " + groupId + " stopped in state "
-                        + streams.state(), failure.get());
+            final String why = stopped.get();
+            if (why != null) {
+                throw new IllegalStateException(why, failure.get());
             }
             final Map<TopicPartition, Long> committed = KafkaClients.committed(admin, groupId, topic);
             final long now = System.nanoTime();
@@ -84,7 +99,7 @@ final class CatchUp {
                 progress.update(done);
             } else if (now - lastChangeNanos > STALL.toNanos()) {
                 throw new IllegalStateException(groupId + " made no progress for " + STALL + " at " + done + " of "
-                        + total + " records (state " + streams.state() + ")");
+                        + total + " records (" + state.get() + ")");
             }
             if (caughtUp) {
                 final double seconds = (now - startNanos) / 1e9;

@@ -45,7 +45,8 @@ class BenchQuickIT {
         assertThat(stages.path("latency").path("rates")).hasSize(3);
         assertThat(stages.path("query").path("check").asText()).isEqualTo("OK");
         for (final String queryCase : List.of("keyLookupLocal", "keyLookupForwarded", "summaryFanOut3",
-                "keyLookupOneInstance", "summaryOneInstance")) {
+                "keyLookupOneInstance", "summaryOneInstance", "districtsOneInstance", "districtOneInstance",
+                "sectorsOneInstance", "sectorOneInstance", "cellOneInstance")) {
             final JsonNode figures = stages.path("query").path("cases").path(queryCase);
             assertThat(figures.path("queries").asLong()).as(queryCase).isPositive();
             assertThat(figures.path("errors").asLong()).as(queryCase).isZero();
@@ -56,6 +57,9 @@ class BenchQuickIT {
         assertThat(stages.path("flood").path("records").asLong()).isPositive();
         assertThat(stages.path("replay").path("check").asText()).isEqualTo("OK");
         assertThat(stages.path("replay").path("records").asLong()).isGreaterThanOrEqualTo(80_000L);
+        // the replay's node runs in a JVM of its own: its resident set is its own figure
+        assertThat(stages.path("replay").path("nodeRssMiB").asDouble()).isPositive();
+        assertThat(stages.path("replay").path("cpu").path("streamThreadCpuMicrosPerRecord").asDouble()).isPositive();
         assertThat(stages.path("memory").path("heapAfterGcMiB").asDouble()).isPositive();
         assertThat(stages.path("secured").path("check").asText()).isEqualTo("OK");
         assertThat(stages.path("secured").has("ratioToLedger")).isTrue();

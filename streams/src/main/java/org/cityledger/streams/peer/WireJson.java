@@ -66,6 +66,11 @@ public final class WireJson {
     private WireJson() {
     }
 
+    /** A mapper configured as the wire's (exact decimals as strings, unknown fields ignored), for other JSON between processes of ours. */
+    public static ObjectMapper mapperCopy() {
+        return MAPPER.copy();
+    }
+
     public static String writePartials(final Partials<?> partials) {
         return write(new PartialsWire<>(partials.byPartition(), partials.provenance()));
     }
