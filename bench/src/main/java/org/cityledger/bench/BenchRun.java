@@ -1086,25 +1086,22 @@ final class BenchRun implements AutoCloseable {
             final CatchUp.Result result = CatchUp.await(replaying::stopped, () -> null, () -> "node pid " + replaying.pid(),
                     admin, applicationId, Topics.EVENTS, end, start, Progress.of(out, "replay", "records", KafkaClients.sum(end)));
             final long rssCaughtUp = replaying.rss();
-            final Map<String, Object> figures = new LinkedHashMap<>(replaying.figures(result.records()));
-            final Object streamThread = figures.remove("streamThread");
-            final Object heapLive = figures.remove("heapLiveBytes");
-            final Object heapMax = figures.remove("heapMaxBytes");
-            final String check = checkTotals(Stage.REPLAY, replaying::summary, oracle);
             final long peakRss = replaying.peakRss();
+            final NodeProcess.Figures figures = replaying.figures(result.records());
+            final String check = checkTotals(Stage.REPLAY, replaying::summary, oracle);
             final Map<String, Object> node = new LinkedHashMap<>();
             node.put("jvmOptions", REPLAY_NODE_JVM);
             node.put("rocksDbMemoryMiB", Fmt.toMib(LedgerConfig.DEFAULT_ROCKSDB_MEMORY_BYTES));
             node.put("peakRssMiB", peakRss < 0 ? null : Fmt.toMib(peakRss));
             node.put("rssCaughtUpMiB", rssCaughtUp < 0 ? null : Fmt.toMib(rssCaughtUp));
-            node.put("heapLiveAfterGcMiB", heapLive instanceof Number n ? Fmt.toMib(n.longValue()) : null);
-            node.put("heapMaxMiB", heapMax instanceof Number n ? Fmt.toMib(n.longValue()) : null);
+            node.put("heapLiveAfterGcMiB", Fmt.toMib(figures.heapLiveBytes()));
+            node.put("heapMaxMiB", Fmt.toMib(figures.heapMaxBytes()));
             catchUpFigures(section, result)
-                    .figure("cpu", figures, "CPU per record", CpuUsage.display(figures) + " (the node's JVM)")
-                    .detail("streamThread", streamThread)
+                    .figure("cpu", figures.cpu(), "CPU per record", CpuUsage.display(figures.cpu()) + " (the node's JVM)")
+                    .detail("streamThread", figures.streamThread())
                     .figure("nodeRssMiB", peakRss < 0 ? null : Fmt.toMib(peakRss), "node RSS (its own JVM)",
                             peakRss < 0 ? "n/a (no /proc)" : "peak " + Fmt.mib(peakRss) + ", caught up " + Fmt.mib(rssCaughtUp)
-                                    + "; live heap " + (heapLive instanceof Number n ? Fmt.mib(n.longValue()) : "n/a"))
+                                    + "; live heap " + Fmt.mib(figures.heapLiveBytes()))
                     .detail("node", node)
                     .figure("check", check, "check (totals = oracle)", check)
                     .detail("countedEvents", oracle.countedEvents())

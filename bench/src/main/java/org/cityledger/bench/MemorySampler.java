@@ -224,11 +224,19 @@ final class MemorySampler implements AutoCloseable {
     }
 
     private static long statusBytes(final String field) {
-        if (!Files.isReadable(STATUS)) {
+        return statusBytes(STATUS, field);
+    }
+
+    /**
+     * A memory field of a {@code /proc/<pid>/status} file ({@code VmRSS:}, {@code VmHWM:}), in bytes;
+     * -1 where there is no such file (no /proc, or the process has exited) or field.
+     */
+    static long statusBytes(final Path status, final String field) {
+        if (!Files.isReadable(status)) {
             return -1;
         }
         try {
-            for (final String line : Files.readAllLines(STATUS)) {
+            for (final String line : Files.readAllLines(status)) {
                 if (line.startsWith(field)) {
                     // "VmRSS:	  123456 kB"
                     final String[] parts = line.substring(field.length()).trim().split("\\s+");

@@ -20,11 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.cityledger.schema.KafkaConnection;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.LedgerNode;
@@ -45,7 +42,8 @@ import org.cityledger.streams.totals.Totals;
  * metrics since the start, {@code summary} the city-wide totals, {@code stop} closes the node and
  * exits. The end of its input stops it too, so a harness that dies leaves no node behind.
  *
- * <p>The harness side samples the child's RSS from {@code /proc/<pid>/status} every 100 ms.
+ * <p>The child's resident set, now and at its peak, is the kernel's ({@code VmRSS} and {@code VmHWM}
+ * of {@code /proc/<pid>/status}): no sampling, so no peak is missed between samples.
  */
 final class NodeProcess implements AutoCloseable {
 
@@ -59,12 +57,6 @@ final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final BufferedWriter requests;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-        final Thread thread = new Thread(r, "bench-node-rss");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final AtomicLong peakRss = new AtomicLong(-1);
     private final Path log;
 
     private NodeProcess(final Process process, final Path log) {
@@ -74,7 +66,6 @@ final class NodeProcess implements AutoCloseable {
         final Thread reader = new Thread(this::readAnswers, "bench-node-answers");
         reader.setDaemon(true);
         reader.start();
-        sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(rss(), Math::max), 0, 100, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -118,28 +109,30 @@ final class NodeProcess implements AutoCloseable {
         return process.isAlive() ? null : "the node's JVM exited with code " + process.exitValue() + " (log: " + log + ")";
     }
 
-    /** The child's resident set now, in bytes; -1 once it has exited or where /proc has no such figure. */
+    /** The child's resident set now, in bytes; -1 once it has exited or where there is no /proc. */
     long rss() {
-        try {
-            for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").strip()) * 1024;
-                }
-            }
-            return -1;
-        } catch (final IOException | NumberFormatException e) {
-            return -1;
-        }
+        return MemorySampler.statusBytes(status(), "VmRSS:");
     }
 
-    /** The largest resident set sampled since the start, in bytes (-1 if none could be read). */
+    /** The child's largest resident set since it started, in bytes; -1 once it has exited or where there is no /proc. */
     long peakRss() {
-        return peakRss.get();
+        return MemorySampler.statusBytes(status(), "VmHWM:");
     }
 
-    /** CPU since the child started ({@link CpuUsage#stop}) and its stream threads' Streams metrics, per record where they say so. */
-    Map<String, Object> figures(final long records) {
-        return read(ask("figures " + records), new TypeReference<Map<String, Object>>() { });
+    private Path status() {
+        return Path.of("/proc", Long.toString(process.pid()), "status");
+    }
+
+    /** What the child reports of itself once caught up. */
+    record Figures(Map<String, Object> cpu, Map<String, Object> streamThread, long heapLiveBytes, long heapMaxBytes) {
+    }
+
+    /**
+     * CPU since the child started per record ({@link CpuUsage#stop}), its stream threads' Streams
+     * metrics, and its heap after a full collection.
+     */
+    Figures figures(final long records) {
+        return read(ask("figures " + records), new TypeReference<Figures>() { });
     }
 
     /**
@@ -210,7 +203,6 @@ final class NodeProcess implements AutoCloseable {
     /** Closes the node (it commits and marks its state clean) and waits for its JVM to exit. */
     @Override
     public void close() {
-        sampler.shutdownNow();
         try {
             if (process.isAlive()) {
                 requests.write("stop");
@@ -273,13 +265,11 @@ final class NodeProcess implements AutoCloseable {
             }
         }
         if (request.startsWith("figures ")) {
-            final Map<String, Object> figures = new LinkedHashMap<>(cpu.stop(Long.parseLong(request.substring("figures ".length()))));
-            figures.put("streamThread", StreamsMetrics.of(node.streams()));
             final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            final Map<String, Object> used = cpu.stop(Long.parseLong(request.substring("figures ".length())));
             memory.gc();
-            figures.put("heapLiveBytes", memory.getHeapMemoryUsage().getUsed());
-            figures.put("heapMaxBytes", memory.getHeapMemoryUsage().getMax());
-            return write(figures);
+            return write(new Figures(used, StreamsMetrics.of(node.streams()), memory.getHeapMemoryUsage().getUsed(),
+                    memory.getHeapMemoryUsage().getMax()));
         }
         throw new IllegalArgumentException("unknown request '" + request + "'");
     }
