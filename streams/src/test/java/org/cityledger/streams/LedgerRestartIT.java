@@ -68,8 +68,8 @@ class LedgerRestartIT {
 
     @Test
     void shouldCountEveryEventExactlyOnceAcrossARestart() throws Exception {
-        // the event-time index has no changelog: lose it, as a crash would
-        countExactlyOnceAcrossARestartLosing(LedgerTopology.EVENT_TIME_STORE);
+        // the audit index (whose timeline the as-of history is rebuilt from) has no changelog: lose it, as a crash would
+        countExactlyOnceAcrossARestartLosing(LedgerTopology.AUDIT_STORE);
     }
 
     @Test
@@ -121,7 +121,7 @@ class LedgerRestartIT {
             final Totals actual = second.totals().summary(Ask.NOW).value().totals();
             assertThat(actual).isEqualTo(expected);
             assertThat(second.totals().check(Ask.NOW).value().mismatches()).isEmpty();
-            // the as-of history is rebuilt from the event-time index after the restart
+            // the as-of history is rebuilt from the timeline after the restart
             final Instant midway = BASE.plus(Duration.ofDays(15));
             assertThat(second.totals().summary(Ask.asOf(midway)).value().totals())
                     .isEqualTo(oracle(counted.values().stream().filter(e -> !e.occurredAt().isAfter(midway)).toList()));

@@ -32,7 +32,6 @@ import org.cityledger.streams.state.AsOfTotals;
 import org.cityledger.streams.state.AuditIndex;
 import org.cityledger.streams.state.CommittedThroughQuery;
 import org.cityledger.streams.state.DeadLetterQuery;
-import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.HistoryNotReadyException;
 import org.cityledger.streams.state.HistoryQuery;
 import org.cityledger.streams.state.HistorySnapshot;
@@ -108,7 +107,7 @@ public final class LocalPartials implements Peers {
 
     /**
      * As-of totals, from active copies only (standbys keep no history): each partition's committed
-     * history, then the event-time index entries of the asked instant's period, read at the
+     * history, then the timeline's entries of the asked instant's period up to it, read at the
      * history's committed offset ({@link AsOfTotals}). Both reads go through interactive queries,
      * so a task that closes meanwhile fails the question instead of reading a closed store.
      */
@@ -122,9 +121,9 @@ public final class LocalPartials implements Peers {
         for (final int partition : partitions) {
             final HistorySnapshot history = await(resultOf(histories, partition), partition);
             final StateQueryResult<KeyValueIterator<Bytes, byte[]>> entries = query(StateQueryRequest
-                    .inStore(LedgerTopology.EVENT_TIME_STORE)
-                    .withQuery(RangeQuery.<Bytes, byte[]>withRange(EventTimeIndex.periodBound(period),
-                            EventTimeIndex.periodBound(period + 1)))
+                    .inStore(LedgerTopology.AUDIT_STORE)
+                    .withQuery(RangeQuery.<Bytes, byte[]>withRange(AuditIndex.timelineFrom(TotalsKey.periodStart(period)),
+                            AuditIndex.timelineTo(asOfMillis)))
                     .withPartitions(Set.of(partition)).requireActive());
             try (KeyValueIterator<Bytes, byte[]> samePeriod = resultOf(entries, partition)) {
                 byPartition.put(partition, request.resultOf(AsOfTotals.of(history, prefix, asOfMillis, new Iterator<>() {
@@ -134,8 +133,8 @@ public final class LocalPartials implements Peers {
                     }
 
                     @Override
-                    public EventTimeIndex.Entry next() {
-                        return EventTimeIndex.entry(samePeriod.next().value);
+                    public SliceEvent next() {
+                        return SliceEvent.fromBytes(samePeriod.next().value);
                     }
                 })));
             }

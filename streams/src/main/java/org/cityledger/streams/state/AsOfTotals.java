@@ -10,9 +10,9 @@ import org.cityledger.streams.totals.TotalsKey;
 
 /**
  * A partition's totals as of an instant T: the whole periods before T's period from the committed
- * history, plus the events of T's own period up to T from the event-time index. The index is read
+ * history, plus the events of T's own period up to T from the partition's timeline. The timeline is read
  * at the history's committed offset, so entries that an open transaction added (or a correction in
- * it removed) are left as the last commit had them: history and index agree on one commit.
+ * it removed) are left as the last commit had them: history and timeline agree on one commit.
  */
 public final class AsOfTotals {
 
@@ -20,11 +20,12 @@ public final class AsOfTotals {
     }
 
     /**
-     * @param samePeriod the event-time index entries of T's period ({@link EventTimeIndex#periodBound} range)
+     * @param samePeriod the timeline's entries of T's period up to T ({@link AuditIndex#timelineFrom} of the
+     *                   period's start to {@link AuditIndex#timelineTo} T)
      * @return slice key → totals, for the slices whose keys start with {@code prefix}
      */
     public static Map<String, Totals> of(final HistorySnapshot history, final String prefix, final long asOfMillis,
-                                         final Iterator<EventTimeIndex.Entry> samePeriod) {
+                                         final Iterator<SliceEvent> samePeriod) {
         final long period = TotalsKey.period(asOfMillis);
         final String historyPrefix = TotalsKey.HISTORY_PREFIX + prefix;
         final Map<String, Totals> sums = new HashMap<>();
@@ -35,7 +36,7 @@ public final class AsOfTotals {
         });
         final Map<String, MutableTotals> partial = new HashMap<>();
         while (samePeriod.hasNext()) {
-            final EventTimeIndex.Entry entry = samePeriod.next();
+            final SliceEvent entry = samePeriod.next();
             if (entry.occurredAt() > asOfMillis || !entry.countsAt(history.committedOffset())) {
                 continue;
             }

@@ -15,7 +15,7 @@ import org.apache.kafka.common.utils.Bytes;
  *   <li>the same records by 30-day period of arrival, to forget them past the horizon a period at a
  *       time. Key: {@code 'A'}, the period (8 bytes), the offset (8 bytes); value: the project id.
  *       Only for records that did not count: a counted event's fact is forgotten with the event
- *       (its cell's entry names the project), a write per event fewer;</li>
+ *       (its timeline entry names the project), a write per event fewer;</li>
  *   <li>every counted event of a district × sector cell by {@code occurredAt} then event id
  *       ({@link SliceEvent}), so that the events behind any total can be paged in order. Key:
  *       {@code 'S'}, district and sector (each length-prefixed), occurredAt (8 bytes, sign bit
@@ -27,7 +27,10 @@ import org.apache.kafka.common.utils.Bytes;
  *       the cell's entry. An unsliced page (the summary's events) reads one range per partition
  *       here instead of one per cell: the benchmark measured a page of 100 over 1 M events at 480
  *       range seeks (80 cells × 6 partitions) and 5-8 ms of CPU, most of it RocksDB seeks. A district
- *       or a sector has 8 or 10 cells, a seek each, cheap enough to need no layout of its own.</li>
+ *       or a sector has 8 or 10 cells, a seek each, cheap enough to need no layout of its own. The
+ *       timeline is also the partition's event-time index: as-of totals add a period's entries up to
+ *       the asked instant, the per-period history is rebuilt from it, and forgetting past the horizon
+ *       walks it from the start (a store of its own for that cost a write per event more).</li>
  *   <li>one key of its own, {@code 'L'}: the layout's version, so that a store written by a ledger
  *       that did not keep some layout is rebuilt instead of answering with what it lacks.</li>
  * </ul>

@@ -3,6 +3,8 @@ package org.cityledger.streams.state;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -16,12 +18,13 @@ import org.cityledger.streams.totals.TotalsKey;
 
 /**
  * What one partition remembers of its events, kept in step in one place: the event index (event
- * id → {@link IndexedEvent}: de-duplication and corrections), the event-time index (by 30-day
- * period and counting offset, {@link EventTimeIndex}: exact as-of totals within a period,
- * forgetting past the horizon), the Bloom filters in front of the event index ({@link SeenEvents}),
- * and the project history (every record of a project with the ledger's verdict, and
- * the counted events by cell and by occurrence: {@link AuditIndex}). Stream thread only. No store has a changelog: the events topic is
- * their source, and a task that opens without them rebuilds them ({@code LedgerProcessor}).
+ * id → {@link IndexedEvent}: de-duplication and corrections), the Bloom filters in front of it
+ * ({@link SeenEvents}), and the project history (every record of a project with the ledger's
+ * verdict, and the counted events by cell and by occurrence: {@link AuditIndex}). The history's
+ * timeline, every counted event by occurrence, also answers as-of totals within a period and says
+ * what to forget past the horizon: a separate event-time index of the same events cost a RocksDB
+ * write per event and a store of its own. Stream thread only. No store has a changelog: the events
+ * topic is their source, and a task that opens without them rebuilds them ({@code LedgerProcessor}).
  *
  * <p>The event index also holds one key of its own, {@link #PROCESSED_THROUGH}: the last input offset
  * it includes, written when the task closes cleanly and removed when it opens, so that a crash
@@ -36,7 +39,6 @@ public final class EventIndex {
     private static final int MAX_PENDING = 20_000;
 
     private final WriteBehind<String> events;
-    private final WriteBehind<Bytes> times;
     private final WriteBehind<Bytes> history;
     private final long filterBytes;
     private SeenEvents seen;
@@ -44,11 +46,11 @@ public final class EventIndex {
     /**
      * @param filterBytes heap the Bloom filters may take ({@link SeenEvents})
      */
-    public EventIndex(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> times,
-                      final KeyValueStore<Bytes, byte[]> history, final long filterBytes) {
-        this.events = new WriteBehind<>(events, MAX_PENDING);
-        this.times = new WriteBehind<>(times, MAX_PENDING);
-        this.history = new WriteBehind<>(history, MAX_PENDING);
+    public EventIndex(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> history,
+                      final long filterBytes) {
+        // ids are ASCII in practice, whose String order is their UTF-8 order; RocksDB compares bytes unsigned
+        this.events = new WriteBehind<>(events, Comparator.naturalOrder(), MAX_PENDING);
+        this.history = new WriteBehind<>(history, (a, b) -> Arrays.compareUnsigned(a.get(), b.get()), MAX_PENDING);
         this.filterBytes = filterBytes;
     }
 
@@ -58,7 +60,6 @@ public final class EventIndex {
      */
     public void flush() {
         events.flush();
-        times.flush();
         history.flush();
     }
 
@@ -104,38 +105,13 @@ public final class EventIndex {
     public void clear() {
         flush();
         clear(events.store());
-        clear(times.store());
         clear(history.store());
     }
 
-    /**
-     * Loads the Bloom filters from the event index and, if the event-time index is empty while the
-     * event index is not (state moved or restored without it), rebuilds the time index from it.
-     *
-     * @return the number of events the time index was rebuilt from (0 if it was not)
-     */
-    public long load() {
+    /** Loads the Bloom filters from the event index: once the index is cleared or rebuilt, before any lookup. */
+    public void load() {
         flush();
         seen = SeenEvents.of(events.store(), filterBytes);
-        try (KeyValueIterator<Bytes, byte[]> existing = times.store().all()) {
-            if (existing.hasNext()) {
-                return 0;
-            }
-        }
-        long indexed = 0;
-        try (KeyValueIterator<String, byte[]> all = events.store().all()) {
-            while (all.hasNext()) {
-                final KeyValue<String, byte[]> entry = all.next();
-                final IndexedEvent event = IndexedEvent.fromBytes(entry.value);
-                // everything in the event index is committed; a corrected event was removed before any offset asked about
-                final EventTimeIndex.Entry rebuilt = new EventTimeIndex.Entry(event.occurredAt(), event.countedAt(),
-                        event.isCorrected() ? EventTimeIndex.BEFORE_ANY_OFFSET : EventTimeIndex.NOT_REMOVED, entry.key,
-                        event.contribution());
-                times.put(rebuilt.key(), EventTimeIndex.value(rebuilt));
-                indexed++;
-            }
-        }
-        return indexed;
     }
 
     /** The counted event with this id, or null if the ledger has not counted it (or has forgotten it). */
@@ -154,14 +130,11 @@ public final class EventIndex {
         final long occurredAt = event.occurredAt().toEpochMilli();
         events.put(eventId, new IndexedEvent(contentHash, occurredAt, offset, contribution, null).toBytes());
         seen.add(eventId);
-        final EventTimeIndex.Entry entry = new EventTimeIndex.Entry(occurredAt, offset, EventTimeIndex.NOT_REMOVED, eventId,
-                contribution);
-        times.put(entry.key(), EventTimeIndex.value(entry));
         final byte[] listed = new SliceEvent(eventId, event.project().id(), occurredAt, contribution, -1, offset,
-                EventTimeIndex.NOT_REMOVED).toBytes();
+                SliceEvent.NOT_REMOVED).toBytes();
         history.put(AuditIndex.sliceKey(contribution.district(), contribution.sector(), occurredAt, eventId), listed);
         history.put(AuditIndex.timelineKey(occurredAt, eventId), listed);
-        // no arrival key: a counted fact is forgotten with its event (forgetBefore), which the slice entry finds
+        // no arrival key: a counted fact is forgotten with its event (forgetBefore), whose timeline entry names the project
         history.put(AuditIndex.factKey(event.project().id(), offset), new ProjectFact(offset, arrivedAt, eventId, event.kind(),
                 occurredAt, ProjectFact.Verdict.COUNTED, null, event.corrects(), offset, event.source(), contribution,
                 event.project().name(), event.project().company()).toBytes());
@@ -204,11 +177,6 @@ public final class EventIndex {
     /** Records that {@code target} (event {@code targetId}) was corrected by {@code correctionId} at input offset {@code offset}. */
     public void corrected(final String targetId, final IndexedEvent target, final String correctionId, final long offset) {
         events.put(targetId, target.correctedBy(correctionId).toBytes());
-        final Bytes timeKey = EventTimeIndex.key(TotalsKey.period(target.occurredAt()), target.countedAt());
-        final byte[] timeEntry = times.get(timeKey);
-        if (timeEntry != null) {
-            times.put(timeKey, EventTimeIndex.value(EventTimeIndex.entry(timeEntry).removedAt(offset)));
-        }
         final Contribution c = target.contribution();
         final Bytes sliceKey = AuditIndex.sliceKey(c.district(), c.sector(), target.occurredAt(), targetId);
         final byte[] slice = history.get(sliceKey);
@@ -219,10 +187,11 @@ public final class EventIndex {
         }
     }
 
-    /** Every entry of the event-time index, in key order; for rebuilding the per-period history. */
-    public Iterable<EventTimeIndex.Entry> timeEntries() {
+    /** Every counted event of the partition's timeline, by occurrence; for rebuilding the per-period history. */
+    public Iterable<SliceEvent> timeline() {
         flush();
-        return () -> new EntryIterator(times.store().all());
+        return () -> new SliceIterator(history.store().range(AuditIndex.timelineFrom(Long.MIN_VALUE),
+                AuditIndex.timelineTo(Long.MAX_VALUE)));
     }
 
     /**
@@ -232,26 +201,20 @@ public final class EventIndex {
      */
     public int forgetBefore(final long firstKeptPeriod, final int max) {
         flush();
-        final List<KeyValue<Bytes, EventTimeIndex.Entry>> expired = new ArrayList<>();
-        // keys are a period's 8 bytes and an offset's 8: every key of an earlier period sorts before the bound
-        try (KeyValueIterator<Bytes, byte[]> old = times.store().range(EventTimeIndex.periodBound(0), EventTimeIndex.periodBound(firstKeptPeriod))) {
+        final List<SliceEvent> expired = new ArrayList<>();
+        // the timeline is ordered by occurrence: every event of an earlier period sorts before the period's start
+        try (KeyValueIterator<Bytes, byte[]> old = history.store().range(AuditIndex.timelineFrom(Long.MIN_VALUE),
+                AuditIndex.timelineTo(TotalsKey.periodStart(firstKeptPeriod) - 1))) {
             while (old.hasNext() && expired.size() < max) {
-                final KeyValue<Bytes, byte[]> entry = old.next();
-                expired.add(KeyValue.pair(entry.key, EventTimeIndex.entry(entry.value)));
+                expired.add(SliceEvent.fromBytes(old.next().value));
             }
         }
-        for (final KeyValue<Bytes, EventTimeIndex.Entry> entry : expired) {
-            final EventTimeIndex.Entry event = entry.value;
-            times.delete(entry.key);
+        for (final SliceEvent event : expired) {
             events.delete(event.eventId());
-            final Bytes sliceKey = AuditIndex.sliceKey(event.contribution().district(), event.contribution().sector(),
-                    event.occurredAt(), event.eventId());
-            final byte[] slice = history.get(sliceKey);
-            if (slice != null) {
-                // the counted fact of the event, which has no key by arrival of its own
-                history.delete(AuditIndex.factKey(SliceEvent.fromBytes(slice).project(), event.addedAt()));
-            }
-            history.delete(sliceKey);
+            // the counted fact of the event, which has no key by arrival of its own
+            history.delete(AuditIndex.factKey(event.project(), event.addedAt()));
+            history.delete(AuditIndex.sliceKey(event.contribution().district(), event.contribution().sector(),
+                    event.occurredAt(), event.eventId()));
             history.delete(AuditIndex.timelineKey(event.occurredAt(), event.eventId()));
         }
         final int forgotten = expired.size() + forgetFactsBefore(firstKeptPeriod, max - expired.size());
@@ -294,14 +257,14 @@ public final class EventIndex {
     }
 
     /**
-     * Decodes time-index entries; closes the store iterator when exhausted. Callers that stop early
+     * Decodes timeline entries; closes the store iterator when exhausted. Callers that stop early
      * leave it to the store, which closes its open iterators when it closes.
      */
-    private static final class EntryIterator implements Iterator<EventTimeIndex.Entry> {
+    private static final class SliceIterator implements Iterator<SliceEvent> {
         private final KeyValueIterator<Bytes, byte[]> all;
         private boolean closed;
 
-        EntryIterator(final KeyValueIterator<Bytes, byte[]> all) {
+        SliceIterator(final KeyValueIterator<Bytes, byte[]> all) {
             this.all = all;
         }
 
@@ -319,11 +282,11 @@ public final class EventIndex {
         }
 
         @Override
-        public EventTimeIndex.Entry next() {
+        public SliceEvent next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return EventTimeIndex.entry(all.next().value);
+            return SliceEvent.fromBytes(all.next().value);
         }
     }
 }

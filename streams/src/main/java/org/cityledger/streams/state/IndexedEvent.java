@@ -13,8 +13,8 @@ import org.cityledger.streams.totals.Contribution;
  * What the ledger remembers of every counted event, keyed by event id in the event index: a hash
  * of its content (to tell a re-delivery from a conflicting re-use of the id), when it occurred and
  * what it contributed (so a correction can take exactly that back out, from the right period), and
- * whether a later event has corrected it; and the input offset that counted it, which locates its
- * entry in the {@link EventTimeIndex}. Compact on purpose: one entry per event within the horizon.
+ * whether a later event has corrected it; and the input offset that counted it, which a re-delivery's
+ * history names and which keys its counted fact ({@link AuditIndex#factKey}). Compact on purpose: one entry per event within the horizon.
  */
 public record IndexedEvent(byte[] contentHash, long occurredAt, long countedAt, Contribution contribution,
                            String correctedBy) {

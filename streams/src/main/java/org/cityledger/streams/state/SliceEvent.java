@@ -12,7 +12,11 @@ import org.cityledger.streams.totals.Contribution;
 
 /**
  * A counted event as the events behind a total list it: what it contributed, where it occurred,
- * and where it sits in the log; plus the offset that removed it, for a corrected one.
+ * and where it sits in the log; plus the offset that removed it, for a corrected one. The same
+ * entry, in the partition's timeline ({@link AuditIndex#timelineKey}), is what as-of totals add
+ * within a period, what the per-period history is rebuilt from, and what forgetting past the
+ * horizon walks: the offsets let a reader skip what the current transaction wrote and has not
+ * committed yet.
  *
  * @param eventId      the event id
  * @param project      its project
@@ -20,16 +24,23 @@ import org.cityledger.streams.totals.Contribution;
  * @param contribution what it adds (kind, district, sector, amounts)
  * @param partition    its partition of the events topic (not stored: the partition answering knows it)
  * @param addedAt      the input offset that counted it
- * @param removedAt    the input offset of the correction that replaced it; {@link EventTimeIndex#NOT_REMOVED} if none
+ * @param removedAt    the input offset of the correction that replaced it; {@link #NOT_REMOVED} if none
  */
 public record SliceEvent(String eventId, String project, long occurredAt, Contribution contribution, int partition,
                          long addedAt, long removedAt) {
+
+    /** {@code removedAt} of an event no correction has replaced. */
+    public static final long NOT_REMOVED = -1;
 
     private static final byte FORMAT_VERSION = 1;
 
     /** Counted as of the committed input offset {@code committed}. */
     public boolean countsAt(final long committed) {
-        return addedAt <= committed && (removedAt == EventTimeIndex.NOT_REMOVED || removedAt > committed);
+        return addedAt <= committed && (removedAt == NOT_REMOVED || removedAt > committed);
+    }
+
+    public boolean isRemoved() {
+        return removedAt != NOT_REMOVED;
     }
 
     public SliceEvent removedAt(final long offset) {
@@ -67,7 +78,7 @@ public record SliceEvent(String eventId, String project, long occurredAt, Contri
         final ByteBuffer tail = ByteBuffer.wrap(data);
         final long added = tail.getLong(data.length - 2 * Long.BYTES);
         final long removed = tail.getLong(data.length - Long.BYTES);
-        return added <= committed && (removed == EventTimeIndex.NOT_REMOVED || removed > committed);
+        return added <= committed && (removed == NOT_REMOVED || removed > committed);
     }
 
     /** The encoded event's kind, read without decoding the rest (after the two ids and occurredAt). */

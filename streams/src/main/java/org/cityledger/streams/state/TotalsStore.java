@@ -103,12 +103,12 @@ public final class TotalsStore implements CommitParticipant {
     }
 
     /**
-     * Rebuilds the per-period history from the event-time index, whose counted entries are exactly
+     * Rebuilds the per-period history from the partition's timeline, whose counted entries are exactly
      * the committed events (the processor calls this after opening the store).
      */
-    public void rebuildHistory(final Iterable<EventTimeIndex.Entry> counted) {
+    public void rebuildHistory(final Iterable<SliceEvent> counted) {
         history.clear();
-        for (final EventTimeIndex.Entry entry : counted) {
+        for (final SliceEvent entry : counted) {
             if (!entry.isRemoved()) {
                 final Contribution c = entry.contribution();
                 history.apply(MutableTotals.change(c, 1), c.district(), c.sector(), TotalsKey.period(entry.occurredAt()));

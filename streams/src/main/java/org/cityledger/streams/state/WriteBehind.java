@@ -1,6 +1,7 @@
 package org.cityledger.streams.state;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The writes of one stream thread to a store without a changelog, held back and written as one
  * RocksDB write batch ({@code putAll}) per commit, or sooner when {@code maxPending} keys wait.
  * The profile put single puts at a third of the stream thread (five per counted event, each its own
- * trip through RocksDB's write path); a batch takes that trip once.
+ * trip through RocksDB's write path); a batch takes that trip once. The batch is written in key
+ * order: RocksDB's memtable skip list remembers where its last insert went and starts the next from
+ * there, so keys in order each find their place a few steps on instead of from the top (the
+ * memtable inserts were three quarters of the batch's cost with the keys in hash order).
  *
  * <p>Reads by key see the pending writes; a reader of ranges must {@link #flush()} first. Readers on
  * other threads (interactive queries) read the store itself, and only what a commit included, so
@@ -20,12 +24,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class WriteBehind<K> {
 
     private final KeyValueStore<K, byte[]> store;
+    private final Comparator<KeyValue<K, byte[]>> inStoreOrder;
     private final int maxPending;
     /** Pending writes by key; a null value is a pending delete. */
     private final Map<K, byte[]> pending = new HashMap<>();
 
-    WriteBehind(final KeyValueStore<K, byte[]> store, final int maxPending) {
+    /**
+     * @param order the order of the keys in the store, or close to it: the batch is written in this order
+     */
+    WriteBehind(final KeyValueStore<K, byte[]> store, final Comparator<K> order, final int maxPending) {
         this.store = store;
+        this.inStoreOrder = Comparator.comparing(entry -> entry.key, order);
         this.maxPending = maxPending;
     }
 
@@ -56,10 +65,16 @@ final class WriteBehind<K> {
         if (pending.isEmpty()) {
             return;
         }
+        store.putAll(takeBatch());
+    }
+
+    /** What is pending, in the store's key order; nothing is pending after. */
+    List<KeyValue<K, byte[]>> takeBatch() {
         final List<KeyValue<K, byte[]>> batch = new ArrayList<>(pending.size());
         pending.forEach((key, value) -> batch.add(KeyValue.pair(key, value)));
         pending.clear();
-        store.putAll(batch);
+        batch.sort(inStoreOrder);
+        return batch;
     }
 
     int pending() {

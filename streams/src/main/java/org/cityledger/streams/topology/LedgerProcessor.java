@@ -81,9 +81,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
     public void init(final ProcessorContext<String, byte[]> processorContext) {
         this.context = processorContext;
         final KeyValueStore<String, byte[]> events = processorContext.getStateStore(LedgerTopology.EVENT_INDEX_STORE);
-        final KeyValueStore<Bytes, byte[]> times = processorContext.getStateStore(LedgerTopology.EVENT_TIME_STORE);
         final KeyValueStore<Bytes, byte[]> projects = processorContext.getStateStore(LedgerTopology.AUDIT_STORE);
-        this.index = new EventIndex(events, times, projects, filterBytes);
+        this.index = new EventIndex(events, projects, filterBytes);
         this.totalsStore = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);
         this.deadLetterStore = processorContext.getStateStore(LedgerTopology.DEAD_LETTER_STORE);
         this.totals = totalsStore.participant();
@@ -92,7 +91,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         this.deadLetters = deadLetterStore.participant();
         lastOffset = rebuildFromHistory();
         totalsStore.open();
-        totals.rebuildHistory(index.timeEntries());
+        totals.rebuildHistory(index.timeline());
         deadLetterStore.open();
         deadLetterSensor = processorContext.metrics().addRateTotalSensor("ledger",
                 "task-" + processorContext.taskId(), "dead-letter", Sensor.RecordingLevel.INFO);
@@ -258,10 +257,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         }
         // the history is empty, rebuilt from here, or of the current layout already
         index.markHistoryLayout();
-        final long timesRebuilt = index.load();
-        if (timesRebuilt > 0) {
-            LOG.info("task {} rebuilt its event-time index from {} events", context.taskId(), timesRebuilt);
-        }
+        index.load();
         if (plan.replays()) {
             LOG.info("task {}: rebuilding its event index from {} offsets {}..{}", context.taskId(), partition,
                     plan.from(), plan.to() - 1);

@@ -24,7 +24,7 @@ import org.cityledger.streams.state.TotalsStore;
  * <pre>
  *   ledger.events ──▶ ledger-processor ──▶ ledger.dead-letters
  *                        │
- *   ledger-event-index  ledger-event-times  ledger-audit-index  ledger-totals  ledger-dead-letter-index
+ *   ledger-event-index  ledger-audit-index  ledger-totals  ledger-dead-letter-index
  * </pre>
  *
  * One processor per input partition decodes, validates, de-duplicates and applies corrections,
@@ -61,9 +61,10 @@ public final class LedgerTopology {
 
     /** Event id → what the event contributed; de-duplication and corrections. */
     public static final String EVENT_INDEX_STORE = "ledger-event-index";
-    /** Counted events by 30-day period of occurredAt; exact as-of totals within a period, forgetting past the horizon. */
-    public static final String EVENT_TIME_STORE = "ledger-event-times";
-    /** Every record of a project with its verdict, and the counted events of every district × sector cell by occurrence: what auditors read. */
+    /**
+     * Every record of a project with its verdict, and the counted events of every district × sector cell and of the
+     * partition by occurrence: what auditors read, what as-of totals add within a period, what is forgotten past the horizon.
+     */
     public static final String AUDIT_STORE = "ledger-audit-index";
     /** Partial running totals of each partition per slice (summary, district, sector, cell); per-period history in memory. */
     public static final String TOTALS_STORE = "ledger-totals";
@@ -100,12 +101,6 @@ public final class LedgerTopology {
         // it (LedgerProcessor#rebuildFromHistory). A changelog record per event cost a quarter of the throughput.
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_INDEX_STORE), Serdes.String(), Serdes.ByteArray())
-                        .withCachingDisabled()
-                        .withLoggingDisabled(),
-                PROCESSOR);
-        // no changelog: the event-time index is rebuilt from the event index when a task starts without it
-        topology.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_TIME_STORE), Serdes.Bytes(), Serdes.ByteArray())
                         .withCachingDisabled()
                         .withLoggingDisabled(),
                 PROCESSOR);

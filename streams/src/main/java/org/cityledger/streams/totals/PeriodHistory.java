@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The working totals of one partition's slices per 30-day period of {@code occurredAt}
  * ({@link TotalsKey#PERIOD_MILLIS}): what as-of questions add up for the periods before the asked
- * instant. Stream thread only. Not changelogged: it is rebuilt from the event-time index when a
+ * instant. Stream thread only. Not changelogged: it is rebuilt from the partition's timeline when a
  * task opens, because writing it at every commit cost several records per event when events spread
  * over many periods.
  *

@@ -27,9 +27,8 @@ class EventIndexLayoutTest {
     @BeforeEach
     void open() {
         final KeyValueStore<String, byte[]> events = store("events", Serdes.String());
-        final KeyValueStore<Bytes, byte[]> times = store("times", Serdes.Bytes());
         history = store("history", Serdes.Bytes());
-        index = new EventIndex(events, times, history, 1024);
+        index = new EventIndex(events, history, 1024);
     }
 
     private <K> KeyValueStore<K, byte[]> store(final String name, final Serde<K> keys) {

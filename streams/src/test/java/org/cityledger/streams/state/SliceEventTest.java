@@ -18,7 +18,7 @@ class SliceEventTest {
     @Test
     void shouldReadTheKindOfAnEncodedEntryAsDecodingDoes() {
         for (final EventKind kind : EventKind.values()) {
-            final byte[] bytes = event(kind, 5, EventTimeIndex.NOT_REMOVED).toBytes();
+            final byte[] bytes = event(kind, 5, SliceEvent.NOT_REMOVED).toBytes();
 
             assertThat(SliceEvent.kindOf(bytes)).isEqualTo(kind).isEqualTo(SliceEvent.fromBytes(bytes).contribution().kind());
         }
@@ -33,6 +33,6 @@ class SliceEventTest {
             assertThat(SliceEvent.countsAt(bytes, committed)).as("committed through %d", committed)
                     .isEqualTo(corrected.countsAt(committed));
         }
-        assertThat(SliceEvent.countsAt(event(EventKind.SIGNING, 5, EventTimeIndex.NOT_REMOVED).toBytes(), 100)).isTrue();
+        assertThat(SliceEvent.countsAt(event(EventKind.SIGNING, 5, SliceEvent.NOT_REMOVED).toBytes(), 100)).isTrue();
     }
 }

@@ -3,6 +3,7 @@ package org.cityledger.streams.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.TaskId;
@@ -24,7 +25,7 @@ class WriteBehindTest {
                 .withLoggingDisabled().build();
         final MockProcessorContext<Object, Object> context = new MockProcessorContext<>(new Properties(), new TaskId(0, 0), null);
         store.init(context.getStateStoreContext(), store);
-        writes = new WriteBehind<>(store, 3);
+        writes = new WriteBehind<>(store, Comparator.naturalOrder(), 3);
     }
 
     @AfterEach
@@ -68,6 +69,16 @@ class WriteBehindTest {
         writes.flush();
 
         assertThat(store.get("a")).isEqualTo(bytes("2"));
+    }
+
+    @Test
+    void shouldWriteABatchInTheStoresKeyOrder() {
+        // two: a third would write the batch (maxPending 3)
+        writes.put("b", bytes("2"));
+        writes.delete("a");
+
+        assertThat(writes.takeBatch()).extracting(entry -> entry.key).containsExactly("a", "b");
+        assertThat(writes.pending()).isZero();
     }
 
     @Test

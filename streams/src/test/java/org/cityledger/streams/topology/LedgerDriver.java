@@ -31,7 +31,6 @@ import org.cityledger.streams.state.CommitGate;
 import org.cityledger.streams.state.CommitGatedStore;
 import org.cityledger.streams.state.DeadLetterPage;
 import org.cityledger.streams.state.DeadLetterQuery;
-import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.HistorySnapshot;
 import org.cityledger.streams.state.ProjectFact;
 import org.cityledger.streams.state.SliceEvent;
@@ -149,11 +148,11 @@ final class LedgerDriver implements AutoCloseable {
             throw new AssertionError("the history was not published at the ledger's next turn");
         }
         final long period = TotalsKey.period(asOf.toEpochMilli());
-        final KeyValueStore<Bytes, byte[]> times = driver.getKeyValueStore(LedgerTopology.EVENT_TIME_STORE);
-        try (KeyValueIterator<Bytes, byte[]> samePeriod = times.range(EventTimeIndex.periodBound(period),
-                EventTimeIndex.periodBound(period + 1))) {
-            final List<EventTimeIndex.Entry> entries = new ArrayList<>();
-            samePeriod.forEachRemaining(entry -> entries.add(EventTimeIndex.entry(entry.value)));
+        final KeyValueStore<Bytes, byte[]> audit = driver.getKeyValueStore(LedgerTopology.AUDIT_STORE);
+        try (KeyValueIterator<Bytes, byte[]> samePeriod = audit.range(AuditIndex.timelineFrom(TotalsKey.periodStart(period)),
+                AuditIndex.timelineTo(asOf.toEpochMilli()))) {
+            final List<SliceEvent> entries = new ArrayList<>();
+            samePeriod.forEachRemaining(entry -> entries.add(SliceEvent.fromBytes(entry.value)));
             return AsOfTotals.of(snapshot, key, asOf.toEpochMilli(), entries.iterator()).getOrDefault(key, Totals.EMPTY);
         }
     }

@@ -10,7 +10,6 @@ import org.cityledger.domain.Amount;
 import org.cityledger.domain.LedgerEvent;
 import org.cityledger.streams.TestEvents;
 import org.cityledger.streams.state.AuditIndex;
-import org.cityledger.streams.state.EventTimeIndex;
 import org.cityledger.streams.state.ProjectFact;
 import org.cityledger.streams.state.SliceEvent;
 import org.junit.jupiter.api.Test;
@@ -143,7 +142,7 @@ class ProjectHistoryTest {
             final List<SliceEvent> timeline = ledger.listed(AuditIndex.timelineFrom(Long.MIN_VALUE),
                     AuditIndex.timelineTo(Long.MAX_VALUE));
             assertThat(timeline).extracting(SliceEvent::eventId, SliceEvent::removedAt)
-                    .containsExactly(tuple("e1", 1L), tuple("fix", EventTimeIndex.NOT_REMOVED));
+                    .containsExactly(tuple("e1", 1L), tuple("fix", SliceEvent.NOT_REMOVED));
             assertThat(timeline).isEqualTo(ledger.listed(AuditIndex.sliceFrom("kunshan", "displays", Long.MIN_VALUE),
                     AuditIndex.sliceTo("kunshan", "displays", Long.MAX_VALUE)));
         }
