@@ -76,6 +76,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Records in the history the replay rebuilds from (default 10,000,000; --quick 80,000).")
     private Long replayEvents;
 
+    @Option(names = "--replay-jvm", split = " ", paramLabel = "OPTIONS",
+            description = "JVM options of the replay's node, space-separated (default \"" + BenchRun.DEFAULT_REPLAY_JVM_TEXT
+                    + "\": the heap an operator would give a node; add e.g. an agent to profile it).")
+    private List<String> replayJvm;
+
     @Option(names = "--rates", split = ",", paramLabel = "R",
             description = "Offered rates of the latency stage, records/s (default 1000,5000,20000).")
     private List<Integer> rates;
@@ -248,6 +253,7 @@ final class BenchCommand implements Callable<Integer> {
                 kafkaConfig,
                 events != null ? events : quick ? QUICK_EVENTS : DEFAULT_EVENTS,
                 replayEvents != null ? replayEvents : quick ? QUICK_REPLAY_EVENTS : DEFAULT_REPLAY_EVENTS,
+                replayJvm != null && !replayJvm.isEmpty() ? List.copyOf(replayJvm) : BenchRun.DEFAULT_REPLAY_JVM,
                 offered,
                 latencySeconds != null ? latencySeconds : quick ? 2 : 10,
                 querySeconds != null ? querySeconds : quick ? 2 : 10,
@@ -412,7 +418,8 @@ final class BenchCommand implements Callable<Integer> {
                         (rate * 60 >= 10_000_000 ? "met" : "missed") + " by rate (small N: start-up weighs more)"));
             }
             if (report.value(Stage.REPLAY, "nodeRssMiB") instanceof Double rss) {
-                report.target(new Report.Target("a node's RSS at 10 M records (its own JVM, -Xmx512m, RocksDB 256 MiB)",
+                report.target(new Report.Target("a node's RSS at 10 M records (its own JVM, " + String.join(" ", settings.replayJvm())
+                        + ", RocksDB 256 MiB)",
                         "<= 1,024 MiB", String.format(Locale.ROOT, "%,.0f MiB at most over %s", rss, Fmt.count(records)),
                         (rss <= 1024 ? "met" : "missed") + (records >= 10_000_000L ? "" : " (fewer than 10 M records)")));
             }

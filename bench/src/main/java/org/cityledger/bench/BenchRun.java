@@ -72,10 +72,12 @@ final class BenchRun implements AutoCloseable {
     private static final String TOTALS = "/api/totals";
     private static final String SUMMARY = TOTALS + "/summary";
     /**
-     * The replay's node runs in a JVM of its own, bounded as an operator would bound it: the heap
-     * (the 512 MiB target), RocksDB by the node's default {@code --rocksdb-memory}.
+     * The replay's node runs in a JVM of its own, bounded as an operator would bound it: the heap as
+     * the README sizes a node (its live set at 10 M events is under 100 MiB; 512 MiB of heap put the
+     * RSS over 1 GiB), RocksDB by the node's default {@code --rocksdb-memory}.
      */
-    private static final List<String> REPLAY_NODE_JVM = List.of("-Xmx512m");
+    static final String DEFAULT_REPLAY_JVM_TEXT = "-Xmx384m";
+    static final List<String> DEFAULT_REPLAY_JVM = List.of(DEFAULT_REPLAY_JVM_TEXT);
     private static final String SECURE_LEDGER_USER = "ledger";
 
     private final BenchSettings settings;
@@ -1078,10 +1080,10 @@ final class BenchRun implements AutoCloseable {
         final Map<TopicPartition, Long> end = KafkaClients.endOffsets(admin, Topics.EVENTS, partitions);
         final String applicationId = "bench-replay-" + runId;
         note(Stage.REPLAY, String.format(Locale.ROOT, "rebuilding every total from offset 0 over %,d records, in a node "
-                + "of its own JVM (%s, --rocksdb-memory %s)", KafkaClients.sum(end), String.join(" ", REPLAY_NODE_JVM),
+                + "of its own JVM (%s, --rocksdb-memory %s)", KafkaClients.sum(end), String.join(" ", settings.replayJvm()),
                 Fmt.mib(LedgerConfig.DEFAULT_ROCKSDB_MEMORY_BYTES)));
         final long start = System.nanoTime();
-        try (NodeProcess replaying = NodeProcess.start(REPLAY_NODE_JVM, kafka, applicationId, runDir.resolve("replay"),
+        try (NodeProcess replaying = NodeProcess.start(settings.replayJvm(), kafka, applicationId, runDir.resolve("replay"),
                 LedgerConfig.DEFAULT_ROCKSDB_MEMORY_BYTES, runDir.resolve("replay-node.log"))) {
             final CatchUp.Result result = CatchUp.await(replaying::stopped, () -> null, () -> "node pid " + replaying.pid(),
                     admin, applicationId, Topics.EVENTS, end, start, Progress.of(out, "replay", "records", KafkaClients.sum(end)));
@@ -1090,7 +1092,7 @@ final class BenchRun implements AutoCloseable {
             final NodeProcess.Figures figures = replaying.figures(result.records());
             final String check = checkTotals(Stage.REPLAY, replaying::summary, oracle);
             final Map<String, Object> node = new LinkedHashMap<>();
-            node.put("jvmOptions", REPLAY_NODE_JVM);
+            node.put("jvmOptions", settings.replayJvm());
             node.put("rocksDbMemoryMiB", Fmt.toMib(LedgerConfig.DEFAULT_ROCKSDB_MEMORY_BYTES));
             node.put("peakRssMiB", peakRss < 0 ? null : Fmt.toMib(peakRss));
             node.put("rssCaughtUpMiB", rssCaughtUp < 0 ? null : Fmt.toMib(rssCaughtUp));

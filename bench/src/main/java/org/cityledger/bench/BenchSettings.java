@@ -13,6 +13,7 @@ import java.util.Set;
  * @param kafkaConfig      client properties (security) for every client of the run ({@code --kafka-config}); null: none
  * @param events           records of the main data set (stages 1-4)
  * @param replayEvents     records in the history the replay rebuilds from (stage 7)
+ * @param replayJvm        options of the replay node's own JVM (stage 7): its heap bound, and what a profile needs
  * @param rates            offered rates of the latency stage, records per second
  * @param latencySeconds   how long each rate is offered
  * @param querySeconds     how long each query case is measured (after a warm-up)
@@ -34,6 +35,7 @@ record BenchSettings(
         Path kafkaConfig,
         int events,
         long replayEvents,
+        List<String> replayJvm,
         List<Integer> rates,
         int latencySeconds,
         int querySeconds,
@@ -93,6 +95,7 @@ record BenchSettings(
         json.put("broker", embedded() ? "embedded" : bootstrapServers);
         json.put("events", events);
         json.put("replayEvents", replayEvents);
+        json.put("replayJvm", replayJvm);
         json.put("rates", rates);
         json.put("latencySeconds", latencySeconds);
         json.put("querySeconds", querySeconds);
