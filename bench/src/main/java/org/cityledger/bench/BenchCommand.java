@@ -49,6 +49,12 @@ final class BenchCommand implements Callable<Integer> {
 
     private static final int DEFAULT_EVENTS = 1_000_000;
     private static final long DEFAULT_REPLAY_EVENTS = 10_000_000L;
+    /**
+     * The replay's node runs in a JVM of its own, bounded as an operator would bound it: the heap as
+     * the README sizes a node (its live set at 10 M events is under 100 MiB; 512 MiB of heap put the
+     * RSS over 1 GiB), RocksDB by the node's default {@code --rocksdb-memory}.
+     */
+    private static final String DEFAULT_REPLAY_JVM = "-Xmx384m";
     private static final int QUICK_EVENTS = 20_000;
     private static final long QUICK_REPLAY_EVENTS = 80_000L;
     private static final long DEFAULT_AUDIT_EVENTS = 1_000_000L;
@@ -76,9 +82,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Records in the history the replay rebuilds from (default 10,000,000; --quick 80,000).")
     private Long replayEvents;
 
-    @Option(names = "--replay-jvm", split = " ", paramLabel = "OPTIONS",
-            description = "JVM options of the replay's node, space-separated (default \"" + BenchRun.DEFAULT_REPLAY_JVM_TEXT
-                    + "\": the heap an operator would give a node; add e.g. an agent to profile it).")
+    @Option(names = "--replay-jvm", split = " ", paramLabel = "OPTIONS", defaultValue = DEFAULT_REPLAY_JVM,
+            description = "JVM options of the replay's node, space-separated (default \"${DEFAULT-VALUE}\": the heap an "
+                    + "operator would give a node; add e.g. an agent to profile it).")
     private List<String> replayJvm;
 
     @Option(names = "--rates", split = ",", paramLabel = "R",
@@ -253,7 +259,7 @@ final class BenchCommand implements Callable<Integer> {
                 kafkaConfig,
                 events != null ? events : quick ? QUICK_EVENTS : DEFAULT_EVENTS,
                 replayEvents != null ? replayEvents : quick ? QUICK_REPLAY_EVENTS : DEFAULT_REPLAY_EVENTS,
-                replayJvm != null && !replayJvm.isEmpty() ? List.copyOf(replayJvm) : BenchRun.DEFAULT_REPLAY_JVM,
+                List.copyOf(replayJvm),
                 offered,
                 latencySeconds != null ? latencySeconds : quick ? 2 : 10,
                 querySeconds != null ? querySeconds : quick ? 2 : 10,

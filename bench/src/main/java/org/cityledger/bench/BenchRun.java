@@ -71,13 +71,6 @@ final class BenchRun implements AutoCloseable {
     private static final int CLUSTER_ATTEMPTS = 2;
     private static final String TOTALS = "/api/totals";
     private static final String SUMMARY = TOTALS + "/summary";
-    /**
-     * The replay's node runs in a JVM of its own, bounded as an operator would bound it: the heap as
-     * the README sizes a node (its live set at 10 M events is under 100 MiB; 512 MiB of heap put the
-     * RSS over 1 GiB), RocksDB by the node's default {@code --rocksdb-memory}.
-     */
-    static final String DEFAULT_REPLAY_JVM_TEXT = "-Xmx384m";
-    static final List<String> DEFAULT_REPLAY_JVM = List.of(DEFAULT_REPLAY_JVM_TEXT);
     private static final String SECURE_LEDGER_USER = "ledger";
 
     private final BenchSettings settings;

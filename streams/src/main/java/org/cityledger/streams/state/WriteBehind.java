@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The writes of one stream thread to a store without a changelog, held back and written as one
  * RocksDB write batch ({@code putAll}) per commit, or sooner when {@code maxPending} keys wait.
- * The profile put single puts at a third of the stream thread (five per counted event, each its own
+ * The profile put single puts at a third of the stream thread (five per counted event then, each its own
  * trip through RocksDB's write path); a batch takes that trip once. The batch is written in key
  * order: RocksDB's memtable skip list remembers where its last insert went and starts the next from
  * there, so keys in order each find their place a few steps on instead of from the top (the
