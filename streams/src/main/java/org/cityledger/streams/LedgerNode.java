@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.cityledger.producers.IngestJson;
@@ -44,6 +46,7 @@ import org.cityledger.streams.query.Router;
 import org.cityledger.streams.query.StreamsCluster;
 import org.cityledger.streams.query.TotalsService;
 import org.cityledger.streams.state.CommitGate;
+import org.cityledger.streams.state.RetiredStores;
 import org.cityledger.streams.state.RocksDbMemory;
 import org.cityledger.streams.topology.LedgerTopology;
 import org.slf4j.Logger;
@@ -64,6 +67,8 @@ public final class LedgerNode implements AutoCloseable {
 
     private final LedgerConfig config;
     private final KafkaStreams streams;
+    /** The stores the topology names: any other store directory under this node's state is a retired one. */
+    private final Set<String> stores;
     private final Javalin http;
     private final HttpPeers peers;
     private final LedgerPublisher ingestPublisher;
@@ -103,7 +108,9 @@ public final class LedgerNode implements AutoCloseable {
         // every store of the node shares one bounded cache and memtable budget (RocksDbMemory); Streams hands it to the setter
         streamsProperties.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.Setter.class);
         streamsProperties.put(RocksDbMemory.CONFIG, rocksDbMemory);
-        this.streams = new KafkaStreams(LedgerTopology.build(config, gate), streamsProperties,
+        final Topology topology = LedgerTopology.build(config, gate);
+        this.stores = RetiredStores.namedBy(topology.describe());
+        this.streams = new KafkaStreams(topology, streamsProperties,
                 clients == null ? gate.clientSupplier() : gate.clientSupplier(clients));
         this.streams.setStateListener((now, before) -> {
             stateChanges.incrementAndGet();
@@ -172,6 +179,11 @@ public final class LedgerNode implements AutoCloseable {
     }
 
     public LedgerNode start() {
+        // before Streams opens any task's stores: none of them is in use yet
+        for (final RetiredStores.Removed removed : RetiredStores.remove(config.stateDir().resolve(config.applicationId()), stores)) {
+            LOG.info("removed {} ({} MiB): no store of this version's topology has that name", removed.dir(),
+                    removed.bytes() >> 20);
+        }
         streams.start();
         http.start(config.httpPort());
         live.start();

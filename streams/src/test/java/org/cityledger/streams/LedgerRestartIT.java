@@ -109,7 +109,12 @@ class LedgerRestartIT {
             dirs.filter(dir -> dir.getFileName().toString().equals(directoryName))
                     .sorted(Comparator.reverseOrder()).forEach(LedgerRestartIT::deleteTree);
         }
+        // a store an earlier version kept (the event-time index): the restarted node removes it before its tasks open
+        final Path retired = Files.createDirectories(stateDir.resolve(config.applicationId()).resolve("0_0").resolve("rocksdb")
+                .resolve("ledger-event-times"));
+        Files.write(retired.resolve("000001.sst"), new byte[1024]);
         try (LedgerNode second = new LedgerNode(config).start()) {
+            assertThat(retired).doesNotExist();
             publish(originals.subList(0, EVENTS / 3));
             publish(corrections.subList(0, corrections.size() / 2));
             final Totals expected = oracle(counted.values());
