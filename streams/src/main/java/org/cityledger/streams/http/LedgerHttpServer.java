@@ -90,9 +90,9 @@ public final class LedgerHttpServer {
      * only, so the TLS connector is told the port here.
      */
     public static Javalin create(final Services services, final LedgerConfig.HttpsKeystore https, final int port) {
-        final TotalsController controller = new TotalsController(services.totals());
-        final DeadLetterController deadLetterController = new DeadLetterController(services.deadLetters());
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        final TotalsController controller = new TotalsController(services.totals(), mapper);
+        final DeadLetterController deadLetterController = new DeadLetterController(services.deadLetters());
         final AccessPolicy access = services.access();
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -1,5 +1,8 @@
 package org.cityledger.streams.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
@@ -32,9 +35,18 @@ final class TotalsController {
     static final String NEXT_CURSOR_HEADER = "X-Next-Cursor";
 
     private final TotalsService service;
+    /** The JSON of each single-slice question's last answer now (no asOf): one object. */
+    private final RenderedTotals singles;
+    /** The JSON of each whole list's last answer now (no asOf, no page): an array. */
+    private final RenderedTotals lists;
 
-    TotalsController(final TotalsService service) {
+    /**
+     * @param mapper the server's JSON mapper: a kept rendering is byte for byte what {@code ctx.json} would write
+     */
+    TotalsController(final TotalsService service, final ObjectMapper mapper) {
         this.service = service;
+        this.singles = new RenderedTotals(slices -> bytes(mapper, TotalsJson.of(slices.get(0), null)));
+        this.lists = new RenderedTotals(slices -> bytes(mapper, slices.stream().map(slice -> TotalsJson.of(slice, null)).toList()));
     }
 
     void summary(final Context ctx) {
@@ -42,12 +54,12 @@ final class TotalsController {
         if (explain(ctx, null, null, ask)) {
             return;
         }
-        single(ctx, service.summary(ask), ask);
+        single(ctx, service.summary(ask), ask, "summary");
     }
 
     void districts(final Context ctx) {
         final Ask ask = ask(ctx);
-        list(ctx, service.districts(ask), ask, Slice::district);
+        list(ctx, service.districts(ask), ask, Slice::district, "districts");
     }
 
     void district(final Context ctx) {
@@ -55,12 +67,12 @@ final class TotalsController {
         if (explain(ctx, ctx.pathParam("district"), null, ask)) {
             return;
         }
-        single(ctx, service.district(ctx.pathParam("district"), ask), ask);
+        single(ctx, service.district(ctx.pathParam("district"), ask), ask, "district");
     }
 
     void sectors(final Context ctx) {
         final Ask ask = ask(ctx);
-        list(ctx, service.sectors(ask), ask, Slice::sector);
+        list(ctx, service.sectors(ask), ask, Slice::sector, "sectors");
     }
 
     void sector(final Context ctx) {
@@ -68,7 +80,7 @@ final class TotalsController {
         if (explain(ctx, null, ctx.pathParam("sector"), ask)) {
             return;
         }
-        single(ctx, service.sector(ctx.pathParam("sector"), ask), ask);
+        single(ctx, service.sector(ctx.pathParam("sector"), ask), ask, "sector");
     }
 
     void cell(final Context ctx) {
@@ -76,7 +88,7 @@ final class TotalsController {
         if (explain(ctx, ctx.pathParam("district"), ctx.pathParam("sector"), ask)) {
             return;
         }
-        single(ctx, service.cell(ctx.pathParam("district"), ctx.pathParam("sector"), ask), ask);
+        single(ctx, service.cell(ctx.pathParam("district"), ctx.pathParam("sector"), ask), ask, "cell");
     }
 
     void check(final Context ctx) {
@@ -124,17 +136,26 @@ final class TotalsController {
         ctx.json(codes(Reference.SECTORS, Reference.SECTOR_SCHEME));
     }
 
-    private static void single(final Context ctx, final Answer<Slice> answer, final Ask ask) {
+    private void single(final Context ctx, final Answer<Slice> answer, final Ask ask, final String endpoint) {
         provenance(ctx, answer.provenance());
-        ctx.json(TotalsJson.of(answer.value(), ask.asOf()));
+        final Slice slice = answer.value();
+        if (ask.asOf() != null) {
+            ctx.json(TotalsJson.of(slice, ask.asOf()));
+            return;
+        }
+        json(ctx, singles.json(new RenderedTotals.Key(endpoint, slice.district(), slice.sector()), List.of(slice)));
     }
 
     /** A collection, paged by {@code ?limit=&cursor=} when asked; the cursor is the last code served. */
-    private static void list(final Context ctx, final Answer<List<Slice>> answer, final Ask ask,
-                             final Function<Slice, String> code) {
+    private void list(final Context ctx, final Answer<List<Slice>> answer, final Ask ask, final Function<Slice, String> code,
+                      final String endpoint) {
         provenance(ctx, answer.provenance());
         List<Slice> slices = answer.value();
         final String cursor = ctx.queryParam("cursor");
+        if (ask.asOf() == null && cursor == null && ctx.queryParam("limit") == null) {
+            json(ctx, lists.json(new RenderedTotals.Key(endpoint, null, null), slices));
+            return;
+        }
         if (cursor != null && !cursor.isBlank()) {
             final String after = decodeCursor(cursor);
             final int at = slices.stream().map(code).toList().indexOf(after);
@@ -150,6 +171,19 @@ final class TotalsController {
                     .encodeToString(code.apply(slices.get(limit - 1)).getBytes(StandardCharsets.UTF_8)));
         }
         ctx.json(slices.stream().map(slice -> TotalsJson.of(slice, ask.asOf())).toList());
+    }
+
+    private static void json(final Context ctx, final byte[] json) {
+        ctx.contentType(ContentType.APPLICATION_JSON).result(json);
+    }
+
+    private static byte[] bytes(final ObjectMapper mapper, final Object json) {
+        try {
+            return mapper.writeValueAsBytes(json);
+        } catch (final JsonProcessingException e) {
+            // maps of strings and numbers: nothing here can fail to serialize
+            throw new IllegalStateException("totals could not be written as JSON", e);
+        }
     }
 
     private static void provenance(final Context ctx, final Provenance provenance) {

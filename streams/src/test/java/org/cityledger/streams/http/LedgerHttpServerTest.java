@@ -156,6 +156,32 @@ class LedgerHttpServerTest {
     }
 
     @Test
+    void shouldServeNewTotalsOnceTheSnapshotHoldsOthers() throws Exception {
+        // the same totals objects are rendered once; a commit brings new objects, and they are served at once
+        assertThat(json(get("/api/totals/summary")).get("events").asLong()).isEqualTo(4);
+        assertThat(json(get("/api/totals/districts/kunshan")).get("events").asLong()).isEqualTo(3);
+        assertThat(kunshanOf(json(get("/api/totals/districts"))).get("events").asLong()).isEqualTo(3);
+
+        data.putAll(ledger(
+                new Contribution(EventKind.SIGNING, "kunshan", "displays", "CNY", new BigDecimal("1.0000"), null)));
+
+        assertThat(json(get("/api/totals/summary")).get("events").asLong()).isEqualTo(1);
+        assertThat(json(get("/api/totals/districts/kunshan")).get("events").asLong()).isEqualTo(1);
+        assertThat(kunshanOf(json(get("/api/totals/districts"))).get("events").asLong()).isEqualTo(1);
+        assertThat(json(get("/api/totals/districts/kunshan/sectors/displays")).get("signing").get("amounts").get("CNY").asText())
+                .isEqualTo("1.00");
+    }
+
+    private static JsonNode kunshanOf(final JsonNode districts) {
+        for (final JsonNode district : districts) {
+            if ("kunshan".equals(district.get("district").asText())) {
+                return district;
+            }
+        }
+        throw new AssertionError("no kunshan in " + districts);
+    }
+
+    @Test
     void shouldShapeTheSummaryWithEveryKindAndItsSecondFigure() throws Exception {
         final JsonNode body = json(get("/api/totals/summary"));
 
