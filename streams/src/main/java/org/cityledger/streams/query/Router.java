@@ -114,7 +114,7 @@ public final class Router {
         return new Answer<>(ordered, provenance);
     }
 
-    /** The counted event {@code eventId} of project {@code projectId}, asked of the instance owning the project. */
+    /** The counted event {@code eventId} of project {@code projectId}, asked of the instance owning the project; none if another project counted it. */
     public Answer<Optional<IndexedEvent>> event(final String projectId, final String eventId) {
         final Cluster.Owner owner = cluster.ownerOf(projectId).orElseThrow(() ->
                 new QueryUnavailableException("project " + projectId + " has no active owner right now (rebalancing)"));
@@ -126,8 +126,10 @@ public final class Router {
         final Peers asked = owner.host().equals(self) ? local : peers;
         final Optional<Optional<IndexedEvent>> remote = await(
                 asked.event(owner.host(), projectId, eventId, owner.partition()), owner.host());
-        return new Answer<>(remote.orElseThrow(() -> new QueryUnavailableException("instance "
-                + hostId(owner.host()) + " owning project " + projectId + " did not answer")), Provenance.of(hostId(owner.host())));
+        final Optional<IndexedEvent> found = remote.orElseThrow(() -> new QueryUnavailableException("instance "
+                + hostId(owner.host()) + " owning project " + projectId + " did not answer"));
+        // the index is per partition, and a partition holds many projects: another project's event is not this one's
+        return new Answer<>(found.filter(event -> event.project().equals(projectId)), Provenance.of(hostId(owner.host())));
     }
 
     /**

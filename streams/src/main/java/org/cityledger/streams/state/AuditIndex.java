@@ -42,8 +42,13 @@ public final class AuditIndex {
     private static final byte ARRIVAL = 'A';
     private static final byte SLICE = 'S';
     private static final byte TIMELINE = 'T';
-    /** The layout version this code reads and writes: 2 added the timeline and forgets counted facts with their events. */
-    public static final int LAYOUT_VERSION = 2;
+    /**
+     * The layout version this code reads and writes: 2 added the timeline and forgets counted facts
+     * with their events; 3 has the event index name each event's project ({@link IndexedEvent}), with
+     * which a correction rewrites the audit entries of the event it replaces without reading them.
+     * The event index and the audit index are rebuilt together, so one version speaks for both.
+     */
+    public static final int LAYOUT_VERSION = 3;
     /** The key of the layout version. */
     public static final Bytes LAYOUT_KEY = Bytes.wrap(new byte[] {'L'});
 

@@ -49,8 +49,9 @@ public final class EventIndex {
     public EventIndex(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> history,
                       final long filterBytes) {
         // ids are ASCII in practice, whose String order is their UTF-8 order; RocksDB compares bytes unsigned
-        this.events = new WriteBehind<>(events, Comparator.naturalOrder(), MAX_PENDING);
-        this.history = new WriteBehind<>(history, (a, b) -> Arrays.compareUnsigned(a.get(), b.get()), MAX_PENDING);
+        this.events = WriteBehind.readable(events, Comparator.naturalOrder(), MAX_PENDING);
+        // read by key only for its layout mark: corrections rewrite entries from the event index
+        this.history = WriteBehind.writeOnly(history, (a, b) -> Arrays.compareUnsigned(a.get(), b.get()), MAX_PENDING);
         this.filterBytes = filterBytes;
     }
 
@@ -128,7 +129,7 @@ public final class EventIndex {
                         final Contribution contribution) {
         final String eventId = event.eventId();
         final long occurredAt = event.occurredAt().toEpochMilli();
-        events.put(eventId, new IndexedEvent(contentHash, occurredAt, offset, contribution, null).toBytes());
+        events.put(eventId, new IndexedEvent(contentHash, event.project().id(), occurredAt, offset, contribution, null).toBytes());
         seen.add(eventId);
         final byte[] listed = new SliceEvent(eventId, event.project().id(), occurredAt, contribution, -1, offset,
                 SliceEvent.NOT_REMOVED).toBytes();
@@ -178,13 +179,11 @@ public final class EventIndex {
     public void corrected(final String targetId, final IndexedEvent target, final String correctionId, final long offset) {
         events.put(targetId, target.correctedBy(correctionId).toBytes());
         final Contribution c = target.contribution();
-        final Bytes sliceKey = AuditIndex.sliceKey(c.district(), c.sector(), target.occurredAt(), targetId);
-        final byte[] slice = history.get(sliceKey);
-        if (slice != null) {
-            final byte[] removed = SliceEvent.fromBytes(slice).removedAt(offset).toBytes();
-            history.put(sliceKey, removed);
-            history.put(AuditIndex.timelineKey(target.occurredAt(), targetId), removed);
-        }
+        // the entries counted() wrote, now removed at the correction's offset: rebuilt from the index, not read
+        final byte[] removed = new SliceEvent(targetId, target.project(), target.occurredAt(), c, -1, target.countedAt(), offset)
+                .toBytes();
+        history.put(AuditIndex.sliceKey(c.district(), c.sector(), target.occurredAt(), targetId), removed);
+        history.put(AuditIndex.timelineKey(target.occurredAt(), targetId), removed);
     }
 
     /** Every counted event of the partition's timeline, by occurrence; for rebuilding the per-period history. */

@@ -13,20 +13,26 @@ import org.cityledger.streams.totals.Contribution;
  * What the ledger remembers of every counted event, keyed by event id in the event index: a hash
  * of its content (to tell a re-delivery from a conflicting re-use of the id), when it occurred and
  * what it contributed (so a correction can take exactly that back out, from the right period), and
- * whether a later event has corrected it; and the input offset that counted it, which a re-delivery's
- * history names and which keys its counted fact ({@link AuditIndex#factKey}). Compact on purpose: one entry per event within the horizon.
+ * whether a later event has corrected it; and the project and input offset that counted it, which a re-delivery's
+ * history names and which key its counted fact ({@link AuditIndex#factKey}) and its entries in the
+ * audit index, so that a correction rewrites those entries without reading them. Compact on purpose:
+ * one entry per event within the horizon.
+ *
+ * @param project the project of the record that counted it (its key): the index is kept per partition,
+ *                and a partition holds many projects
  */
-public record IndexedEvent(byte[] contentHash, long occurredAt, long countedAt, Contribution contribution,
+public record IndexedEvent(byte[] contentHash, String project, long occurredAt, long countedAt, Contribution contribution,
                            String correctedBy) {
 
-    private static final byte FORMAT_VERSION = 2;
+    /** 3 added the project. */
+    private static final byte FORMAT_VERSION = 3;
 
     public boolean isCorrected() {
         return correctedBy != null;
     }
 
     public IndexedEvent correctedBy(final String eventId) {
-        return new IndexedEvent(contentHash, occurredAt, countedAt, contribution, eventId);
+        return new IndexedEvent(contentHash, project, occurredAt, countedAt, contribution, eventId);
     }
 
     public boolean sameContent(final byte[] otherHash) {
@@ -40,6 +46,7 @@ public record IndexedEvent(byte[] contentHash, long occurredAt, long countedAt, 
             out.writeByte(FORMAT_VERSION);
             out.writeByte(contentHash.length);
             out.write(contentHash);
+            out.writeUTF(project);
             out.writeLong(occurredAt);
             out.writeLong(countedAt);
             contribution.write(out);
@@ -63,11 +70,12 @@ public record IndexedEvent(byte[] contentHash, long occurredAt, long countedAt, 
             }
             final byte[] hash = new byte[in.readUnsignedByte()];
             in.readFully(hash);
+            final String project = in.readUTF();
             final long occurredAt = in.readLong();
             final long countedAt = in.readLong();
             final Contribution contribution = Contribution.read(in);
             final String correctedBy = in.readBoolean() ? in.readUTF() : null;
-            return new IndexedEvent(hash, occurredAt, countedAt, contribution, correctedBy);
+            return new IndexedEvent(hash, project, occurredAt, countedAt, contribution, correctedBy);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,25 +17,51 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * there, so keys in order each find their place a few steps on instead of from the top (the
  * memtable inserts were three quarters of the batch's cost with the keys in hash order).
  *
- * <p>Reads by key see the pending writes; a reader of ranges must {@link #flush()} first. Readers on
- * other threads (interactive queries) read the store itself, and only what a commit included, so
- * the owner flushes before each commit ({@link EventIndex#flush()}). Stream thread only.
+ * <p>Two kinds. A {@linkplain #readable readable} one keeps the pending writes by key, so that a read
+ * by key sees them: the event index, read for every event. A {@linkplain #writeOnly write-only} one
+ * keeps them in the order made and writes them first when asked to read: the audit index, three
+ * writes per counted event and read by key only when a task opens; its map was a tenth of the stream
+ * thread. Its batch is sorted stably, so the later of two writes of one key is written later and wins.
+ *
+ * <p>Readers of ranges must {@link #flush()} first. Readers on other threads (interactive queries)
+ * read the store itself, and only what a commit included, so the owner flushes before each commit
+ * ({@link EventIndex#flush()}). Stream thread only.
  */
 final class WriteBehind<K> {
 
     private final KeyValueStore<K, byte[]> store;
     private final Comparator<KeyValue<K, byte[]>> inStoreOrder;
     private final int maxPending;
-    /** Pending writes by key; a null value is a pending delete. */
-    private final Map<K, byte[]> pending = new HashMap<>();
+    /** A readable one's pending writes by key (a null value is a pending delete); null when write-only. */
+    private final Map<K, byte[]> byKey;
+    /** A write-only one's pending writes in the order made; null when readable. */
+    private List<KeyValue<K, byte[]>> inOrder;
+
+    private WriteBehind(final KeyValueStore<K, byte[]> store, final Comparator<K> order, final int maxPending,
+                        final boolean readable) {
+        this.store = store;
+        this.inStoreOrder = (a, b) -> order.compare(a.key, b.key);
+        this.maxPending = maxPending;
+        this.byKey = readable ? new HashMap<>() : null;
+        this.inOrder = readable ? null : new ArrayList<>();
+    }
 
     /**
+     * Reads by key see the pending writes.
+     *
      * @param order the order of the keys in the store, or close to it: the batch is written in this order
      */
-    WriteBehind(final KeyValueStore<K, byte[]> store, final Comparator<K> order, final int maxPending) {
-        this.store = store;
-        this.inStoreOrder = Comparator.comparing(entry -> entry.key, order);
-        this.maxPending = maxPending;
+    static <K> WriteBehind<K> readable(final KeyValueStore<K, byte[]> store, final Comparator<K> order, final int maxPending) {
+        return new WriteBehind<>(store, order, maxPending, true);
+    }
+
+    /**
+     * A read by key writes the pending writes first: for a store written far more often than it is read by key.
+     *
+     * @param order the order of the keys in the store: the batch is written in this order
+     */
+    static <K> WriteBehind<K> writeOnly(final KeyValueStore<K, byte[]> store, final Comparator<K> order, final int maxPending) {
+        return new WriteBehind<>(store, order, maxPending, false);
     }
 
     KeyValueStore<K, byte[]> store() {
@@ -43,8 +69,12 @@ final class WriteBehind<K> {
     }
 
     void put(final K key, final byte[] value) {
-        pending.put(key, value);
-        if (pending.size() >= maxPending) {
+        if (byKey != null) {
+            byKey.put(key, value);
+        } else {
+            inOrder.add(KeyValue.pair(key, value));
+        }
+        if (pending() >= maxPending) {
             flush();
         }
     }
@@ -54,15 +84,17 @@ final class WriteBehind<K> {
     }
 
     byte[] get(final K key) {
-        if (pending.containsKey(key)) {
-            return pending.get(key);
+        if (byKey == null) {
+            flush();
+        } else if (byKey.containsKey(key)) {
+            return byKey.get(key);
         }
         return store.get(key);
     }
 
     /** Writes what is pending, in one batch. */
     void flush() {
-        if (pending.isEmpty()) {
+        if (pending() == 0) {
             return;
         }
         store.putAll(takeBatch());
@@ -70,14 +102,21 @@ final class WriteBehind<K> {
 
     /** What is pending, in the store's key order; nothing is pending after. */
     List<KeyValue<K, byte[]>> takeBatch() {
-        final List<KeyValue<K, byte[]>> batch = new ArrayList<>(pending.size());
-        pending.forEach((key, value) -> batch.add(KeyValue.pair(key, value)));
-        pending.clear();
+        final List<KeyValue<K, byte[]>> batch;
+        if (byKey != null) {
+            batch = new ArrayList<>(byKey.size());
+            byKey.forEach((key, value) -> batch.add(KeyValue.pair(key, value)));
+            byKey.clear();
+        } else {
+            batch = inOrder;
+            inOrder = new ArrayList<>(batch.size());
+        }
+        // List.sort is stable: two writes of one key (write-only) keep their order
         batch.sort(inStoreOrder);
         return batch;
     }
 
     int pending() {
-        return pending.size();
+        return byKey != null ? byKey.size() : inOrder.size();
     }
 }

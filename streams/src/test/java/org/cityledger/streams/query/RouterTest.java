@@ -503,7 +503,7 @@ class RouterTest {
 
     @Test
     void shouldLookUpAnEventOnItselfWhenItOwnsTheProject() {
-        final IndexedEvent event = new IndexedEvent(new byte[] {1, 2}, 1_644_456_600_000L, 42L,
+        final IndexedEvent event = new IndexedEvent(new byte[] {1, 2}, "P-1", 1_644_456_600_000L, 42L,
                 signing("kunshan", "displays", "100.00", "CNY"), null);
         local.events.put("ev-1", event);
         cluster.owners.put("P-1", new Cluster.Owner(2, SELF));
@@ -513,6 +513,18 @@ class RouterTest {
         assertThat(answer.value()).containsSame(event);
         assertThat(local.lookedUp).containsExactly(new LookedUp(SELF, "P-1", "ev-1", 2));
         assertThat(peers.lookedUp).isEmpty();
+    }
+
+    @Test
+    void shouldNotShowAnotherProjectsEventUnderTheProjectAsked() {
+        // P-1 and P-2 share partition 2: its index knows ev-1, which P-2 counted
+        local.events.put("ev-1", new IndexedEvent(new byte[] {1, 2}, "P-2", 1_644_456_600_000L, 42L,
+                signing("kunshan", "displays", "100.00", "CNY"), null));
+        cluster.owners.put("P-1", new Cluster.Owner(2, SELF));
+
+        final Answer<Optional<IndexedEvent>> answer = router(6).event("P-1", "ev-1");
+
+        assertThat(answer.value()).isEmpty();
     }
 
     @Test

@@ -25,7 +25,7 @@ class WriteBehindTest {
                 .withLoggingDisabled().build();
         final MockProcessorContext<Object, Object> context = new MockProcessorContext<>(new Properties(), new TaskId(0, 0), null);
         store.init(context.getStateStoreContext(), store);
-        writes = new WriteBehind<>(store, Comparator.naturalOrder(), 3);
+        writes = WriteBehind.readable(store, Comparator.naturalOrder(), 3);
     }
 
     @AfterEach
@@ -79,6 +79,30 @@ class WriteBehindTest {
 
         assertThat(writes.takeBatch()).extracting(entry -> entry.key).containsExactly("a", "b");
         assertThat(writes.pending()).isZero();
+    }
+
+    @Test
+    void shouldWriteTheLaterOfTwoWritesOfAKeyWhenWriteOnly() {
+        final WriteBehind<String> blind = WriteBehind.writeOnly(store, Comparator.naturalOrder(), 10);
+        blind.put("b", bytes("1"));
+        blind.put("a", bytes("1"));
+        blind.put("b", bytes("2"));
+        blind.put("a", bytes("2"));
+        blind.delete("a");
+
+        assertThat(blind.takeBatch()).extracting(entry -> entry.key + "=" + (entry.value == null ? "-" : new String(entry.value,
+                StandardCharsets.UTF_8))).containsExactly("a=1", "a=2", "a=-", "b=1", "b=2");
+    }
+
+    @Test
+    void shouldWritePendingWritesBeforeAReadWhenWriteOnly() {
+        final WriteBehind<String> blind = WriteBehind.writeOnly(store, Comparator.naturalOrder(), 10);
+        blind.put("a", bytes("1"));
+        blind.put("a", bytes("2"));
+
+        assertThat(blind.get("a")).isEqualTo(bytes("2"));
+        assertThat(blind.pending()).isZero();
+        assertThat(store.get("a")).isEqualTo(bytes("2"));
     }
 
     @Test
