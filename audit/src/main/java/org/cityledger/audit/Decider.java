@@ -83,6 +83,9 @@ public final class Decider {
             if (target.event().kind() != event.kind()) {
                 return Decision.refused(event, "invalid correction: event '" + event.corrects() + "' is of another kind");
             }
+            if (!target.event().project().id().equals(event.project().id())) {
+                return Decision.refused(event, "invalid correction: event '" + event.corrects() + "' is of another project");
+            }
             corrected.add(event.corrects());
             replaced = target.event();
         }

@@ -87,6 +87,17 @@ class DeciderTest {
     }
 
     @Test
+    void shouldRefuseACorrectionOfAnotherProjectsEvent() {
+        decide(signing("e1", "10.00"));
+
+        final Decision fix = decide(signing("fix", "9.00").toBuilder().project(new ProjectRef("P-2", "Other", "Co", "strategic-emerging"))
+                .corrects("e1").build());
+
+        assertThat(fix.reason()).isEqualTo("invalid correction: event 'e1' is of another project");
+        assertThat(decider.corrected()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseUnreadableBytesAnInvalidEventAndAKeyThatIsNotTheProject() {
         assertThat(decider.decide("P-1", new byte[] {1, 2, 3}, ARRIVAL, null).reason()).startsWith("unreadable:");
         assertThat(decide(signing("e2", "10.00").toBuilder().district("atlantis").build()).reason()).startsWith("invalid:");

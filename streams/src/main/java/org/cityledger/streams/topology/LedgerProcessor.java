@@ -216,6 +216,12 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
                     + target.contribution().kind() + ", not a " + correction.kind());
             return false;
         }
+        if (!target.project().equals(key)) {
+            // the index is per partition, and a partition holds many projects: a project's facts are its own to correct
+            refuse(live, key, correction, offset, timestamp, "invalid correction: event '" + correction.corrects()
+                    + "' is of project '" + target.project() + "', not '" + key + "'");
+            return false;
+        }
         if (live != null) {
             totals.apply(target.contribution(), -1, target.occurredAt());
         }

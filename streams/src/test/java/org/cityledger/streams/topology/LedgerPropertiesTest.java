@@ -185,7 +185,8 @@ class LedgerPropertiesTest {
             }
             if (event.corrects() != null) {
                 final LedgerEvent target = byId.get(event.corrects());
-                if (target == null || corrected.contains(target.eventId()) || target.kind() != event.kind()) {
+                if (target == null || corrected.contains(target.eventId()) || target.kind() != event.kind()
+                        || !target.project().id().equals(event.project().id())) {
                     refused++;
                     return record;
                 }

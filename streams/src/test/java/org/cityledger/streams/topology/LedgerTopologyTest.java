@@ -173,6 +173,19 @@ class LedgerTopologyTest {
     }
 
     @Test
+    void shouldRefuseACorrectionOfAnotherProjectsEvent() {
+        final LedgerEvent original = TestEvents.signing("e1", "kunshan", "displays", "100.00", "CNY");
+        publish(original);
+        final LedgerEvent other = TestEvents.signing("e9", "kunshan", "displays", "1.00", "CNY");
+        // one partition here: the two projects meet in one event index, as projects of a partition do
+        publish(other.toBuilder().eventId("e1-fix").amount(Amount.of("80.00", "CNY")).corrects("e1").build());
+
+        assertThat(header(ledger.nextDeadLetter(), DeadLetters.REASON)).isEqualTo("invalid correction: event 'e1' is of project '"
+                + original.project().id() + "', not '" + other.project().id() + "'");
+        assertThat(totals(TotalsKey.SUMMARY).signing().amounts().get("CNY")).isEqualByComparingTo("100.00");
+    }
+
+    @Test
     void shouldRefuseSecondCorrectionOfTheSameEvent() {
         final LedgerEvent original = TestEvents.signing("e1", "kunshan", "displays", "100.00", "CNY");
         publish(original);
