@@ -166,7 +166,7 @@ public final class LedgerNode implements AutoCloseable {
                         project -> router.facts(project).value()),
                 hub, LIVE_INTERVAL);
         this.http = LedgerHttpServer.create(new LedgerHttpServer.Services(totals, DeadLetterService.of(router), router, local,
-                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics, hub), config.https(), config.httpPort());
+                ingest, new AccessPolicy(offices, access.readToken(), access.clusterSecret()), metrics, this.live), config.https(), config.httpPort());
     }
 
     /** The HTTP ingest's producer: the publisher's safe defaults, named so that the broker's logs tell it apart. */

@@ -31,6 +31,7 @@ import org.cityledger.streams.ingest.IngestRefusedException;
 import org.cityledger.streams.ingest.IngestService;
 import org.cityledger.streams.ingest.PublishFailedException;
 import org.cityledger.streams.live.LiveHub;
+import org.cityledger.streams.live.LiveService;
 import org.cityledger.streams.live.Update;
 import org.cityledger.streams.query.AsOfOutOfRangeException;
 import org.cityledger.streams.query.BadQueryException;
@@ -64,7 +65,7 @@ public final class LedgerHttpServer {
      * public API alone): then the cluster and publishing endpoints are not served.
      */
     public record Services(TotalsService totals, DeadLetterService deadLetters, Router router, LocalPartials local,
-                           IngestService ingest, AccessPolicy access, ApiMetrics metrics, LiveHub live) {
+                           IngestService ingest, AccessPolicy access, ApiMetrics metrics, LiveService live) {
     }
 
     /** The Jetty threads at most: every live-stream client holds one while connected. */

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.cityledger.streams.live.LiveHub;
+import org.cityledger.streams.live.LiveService;
 
 /**
  * {@code GET /api/stream}: the live picture as Server-Sent Events. HTTP only: the request's thread
@@ -22,11 +23,11 @@ final class LiveController {
     private static final byte[] PREAMBLE = ": city ledger live stream\nretry: 2000\n\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] HEARTBEAT_LINE = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
-    private final LiveHub hub;
+    private final LiveService live;
     private final String instance;
 
-    LiveController(final LiveHub hub, final String instance) {
-        this.hub = hub;
+    LiveController(final LiveService live, final String instance) {
+        this.live = live;
         this.instance = instance;
     }
 
@@ -34,7 +35,7 @@ final class LiveController {
         final String header = ctx.header("Last-Event-ID");
         final String lastEventId = header != null ? header : ctx.queryParam("lastEventId");
         final HttpServletResponse response = ctx.res();
-        try (LiveHub.Subscriber subscriber = hub.subscribe(lastEventId)) {
+        try (LiveHub.Subscriber subscriber = live.subscribe(lastEventId)) {
             response.setStatus(200);
             response.setContentType("text/event-stream;charset=utf-8");
             response.setHeader("Cache-Control", "no-cache, no-transform");

@@ -34,6 +34,7 @@ import org.cityledger.streams.access.AccessPolicy;
 import org.cityledger.streams.access.OfficeRegistry;
 import org.cityledger.streams.access.ReadToken;
 import org.cityledger.streams.live.LiveHub;
+import org.cityledger.streams.live.LiveService;
 import org.cityledger.streams.query.Answer;
 import org.cityledger.streams.query.Ask;
 import org.cityledger.streams.query.DeadLetterService;
@@ -743,8 +744,9 @@ class LedgerHttpServerTest {
     @Test
     void shouldServeTheDashboardItsScriptsAndTheChartLibraryWithoutTheReadTokenButNotTheStream() throws Exception {
         final LiveHub hub = new LiveHub(LiveHub.Limits.DEFAULTS, LedgerHttpServer.liveEncoder("test"), Clock.systemUTC());
+        final LiveService live = new LiveService(List::of, (before, now, limit) -> List.of(), hub, Duration.ofMillis(200));
         final Javalin guarded = LedgerHttpServer.create(new LedgerHttpServer.Services(totalsService, letters, null, null, null,
-                new AccessPolicy(OfficeRegistry.NONE, ReadToken.of("a-read-token-for-tests"), null), new ApiMetrics(() -> null), hub));
+                new AccessPolicy(OfficeRegistry.NONE, ReadToken.of("a-read-token-for-tests"), null), new ApiMetrics(() -> null), live));
         guarded.start(0);
         try {
             final String base = "http://localhost:" + guarded.port();

@@ -28,7 +28,9 @@ class LiveServiceTest {
     private final LiveHub hub = new LiveHub(new LiveHub.Limits(16, 16, 4),
             update -> (update.type().wireName() + " " + update.complete() + " " + update.slices().keySet() + " "
                     + update.events().size()).getBytes(StandardCharsets.UTF_8), Clock.systemUTC());
+    private final AtomicInteger totalsRead = new AtomicInteger();
     private final LiveService service = new LiveService(() -> {
+        totalsRead.incrementAndGet();
         final List<PartitionTotals> now = committed.get();
         if (now == null) {
             throw new QueryUnavailableException("partition 1 is not available right now (rebalancing or restoring)");
@@ -48,9 +50,10 @@ class LiveServiceTest {
 
     @Test
     void shouldPublishOneDeltaPerRoundInWhichSomethingMoved() throws Exception {
+        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
         committed.set(List.of(partition(1, 10, 1), partition(1, 4, 0)));
         service.refresh();
-        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
+        LiveHubTest.drain(subscriber);
 
         counted.add(new FeedEvent("e-2", "P-2", null, null, EventKind.SIGNING, "gusu", "5g", "CNY", BigDecimal.ONE, null, null,
                 0, 0, 1, 5));
@@ -62,9 +65,10 @@ class LiveServiceTest {
 
     @Test
     void shouldNeitherReadTheFeedNorPublishWhenNoPartitionCommitted() throws Exception {
+        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
         committed.set(List.of(partition(1, 10, 1)));
         service.refresh();
-        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
+        LiveHubTest.drain(subscriber);
         final int asked = feedAsked.get();
 
         service.refresh();
@@ -76,9 +80,10 @@ class LiveServiceTest {
 
     @Test
     void shouldMarkThePictureStaleWhileAPartitionCannotBeReadAndNeverPublishPartialTotals() throws Exception {
+        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
         committed.set(List.of(partition(1, 10, 1)));
         service.refresh();
-        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
+        LiveHubTest.drain(subscriber);
 
         committed.set(null);
         service.refresh();
@@ -87,5 +92,42 @@ class LiveServiceTest {
         service.refresh();
 
         assertThat(LiveHubTest.drain(subscriber)).containsExactly("status false [] 0", "status true [] 0", "delta true [T] 0");
+    }
+
+    @Test
+    void shouldReadNothingWhileNoClientIsSubscribed() {
+        committed.set(List.of(partition(1, 10, 1)));
+
+        service.refresh();
+        service.refresh();
+
+        assertThat(totalsRead.get()).isZero();
+        assertThat(feedAsked.get()).isZero();
+    }
+
+    @Test
+    void shouldPublishWhatMovedWhileNobodyWatchedAtTheFirstRoundWithAClient() throws Exception {
+        final LiveHub.Subscriber first = hub.subscribe(hub.lastId());
+        committed.set(List.of(partition(1, 10, 1)));
+        service.refresh();
+        first.close();
+        committed.set(List.of(partition(2, 11, 2)));
+        service.refresh();
+
+        final LiveHub.Subscriber subscriber = hub.subscribe(hub.lastId());
+        service.refresh();
+
+        assertThat(LiveHubTest.drain(subscriber)).containsExactly("delta true [T] 0");
+    }
+
+    @Test
+    void shouldStartANewClientWithThePictureAsOfNowAfterIdling() throws Exception {
+        committed.set(List.of(partition(1, 10, 1)));
+        service.refresh();
+
+        final LiveHub.Subscriber subscriber = service.subscribe(null);
+
+        assertThat(totalsRead.get()).isEqualTo(1);
+        assertThat(LiveHubTest.drain(subscriber)).containsExactly("snapshot true [T] 0");
     }
 }
