@@ -161,8 +161,14 @@ public final class LocalPartials implements Peers {
         try {
             return streams.query(request);
         } catch (final RuntimeException e) {
-            throw new QueryUnavailableException("instance " + self + " cannot be queried in state " + streams.state(), e);
+            throw cannotBeQueried(e);
         }
+    }
+
+    /** Names the cause: a 503 that only named the state (RUNNING, often) left an operator nothing to act on. */
+    private QueryUnavailableException cannotBeQueried(final RuntimeException e) {
+        return new QueryUnavailableException("instance " + self + " cannot be queried in state " + streams.state()
+                + ": " + e, e);
     }
 
     private <R> R resultOf(final StateQueryResult<R> result, final int partition) {
@@ -334,7 +340,7 @@ public final class LocalPartials implements Peers {
                     .withPartitions(Set.of(partition))
                     .requireActive());
         } catch (final RuntimeException e) {
-            throw new QueryUnavailableException("instance " + self + " cannot be queried in state " + streams.state(), e);
+            throw cannotBeQueried(e);
         }
         final QueryResult<byte[]> answer = result.getPartitionResults().get(partition);
         if (answer == null || answer.isFailure()) {

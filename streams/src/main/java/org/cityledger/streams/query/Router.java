@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -124,9 +125,8 @@ public final class Router {
             routes.accept(Route.FORWARDED);
         }
         final Peers asked = owner.host().equals(self) ? local : peers;
-        final Optional<Optional<IndexedEvent>> remote = await(
-                asked.event(owner.host(), projectId, eventId, owner.partition()), owner.host());
-        final Optional<IndexedEvent> found = remote.orElseThrow(() -> new QueryUnavailableException("instance "
+        final CompletableFuture<Optional<IndexedEvent>> asking = asked.event(owner.host(), projectId, eventId, owner.partition());
+        final Optional<IndexedEvent> found = await(asking, owner.host()).orElseThrow(() -> unanswered(asking, "instance "
                 + hostId(owner.host()) + " owning project " + projectId + " did not answer"));
         // the index is per partition, and a partition holds many projects: another project's event is not this one's
         return new Answer<>(found.filter(event -> event.project().equals(projectId)), Provenance.of(hostId(owner.host())));
@@ -157,7 +157,7 @@ public final class Router {
         final List<SliceEvent> merged = new ArrayList<>();
         Provenance provenance = new Provenance(Set.of(), false, 0);
         for (final Map.Entry<HostInfo, CompletableFuture<List<SliceEvent>>> entry : asked.entrySet()) {
-            merged.addAll(await(entry.getValue(), entry.getKey()).orElseThrow(() -> new QueryUnavailableException("instance "
+            merged.addAll(await(entry.getValue(), entry.getKey()).orElseThrow(() -> unanswered(entry.getValue(), "instance "
                     + hostId(entry.getKey()) + " did not answer for partitions " + byOwner.get(entry.getKey()) + "; retry shortly")));
             provenance = provenance.plus(Provenance.of(hostId(entry.getKey())));
         }
@@ -180,8 +180,8 @@ public final class Router {
                 new QueryUnavailableException("project " + projectId + " has no active owner right now (rebalancing)"));
         routes.accept(owner.host().equals(self) ? Route.LOCAL : Route.FORWARDED);
         final Peers asked = owner.host().equals(self) ? local : peers;
-        final Optional<List<ProjectFact>> facts = await(asked.facts(owner.host(), projectId, owner.partition()), owner.host());
-        return new Answer<>(facts.orElseThrow(() -> new QueryUnavailableException("instance " + hostId(owner.host())
+        final CompletableFuture<List<ProjectFact>> asking = asked.facts(owner.host(), projectId, owner.partition());
+        return new Answer<>(await(asking, owner.host()).orElseThrow(() -> unanswered(asking, "instance " + hostId(owner.host())
                 + " owning project " + projectId + " did not answer")), Provenance.of(hostId(owner.host())));
     }
 
@@ -276,6 +276,19 @@ public final class Router {
             Thread.currentThread().interrupt();
             throw new QueryUnavailableException("interrupted while waiting for " + host, e);
         }
+    }
+
+    /**
+     * Why an instance did not answer, with its own reason when it gave one (a timeout gives none): a
+     * bare "did not answer" of the instance itself left an operator nothing to act on.
+     */
+    private static QueryUnavailableException unanswered(final CompletableFuture<?> asking, final String what) {
+        final Throwable failure = asking.handle((value, error) -> error).getNow(null);
+        if (failure == null) {
+            return new QueryUnavailableException(what);
+        }
+        final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return new QueryUnavailableException(what + " (" + cause.getMessage() + ")", cause);
     }
 
     public static String hostId(final HostInfo host) {

@@ -822,4 +822,22 @@ class RouterTest {
         assertThatThrownBy(() -> router.events(allEvents(10))).isInstanceOf(QueryUnavailableException.class)
                 .hasMessageContaining("partition 3");
     }
+
+    @Test
+    void shouldNameTheOwnersOwnReasonWhenItCannotListEvents() {
+        final Router router = threeHosts();
+        peers.behaviour.put(B, Behaviour.FAIL);
+
+        assertThatThrownBy(() -> router.events(allEvents(10))).isInstanceOf(QueryUnavailableException.class)
+                .hasMessageContaining("did not answer").hasMessageContaining(B + " is restoring");
+    }
+
+    @Test
+    void shouldNameTheOwnersOwnReasonWhenItCannotLookAnEventUp() {
+        cluster.owners.put("P-7", new Cluster.Owner(5, A));
+        peers.behaviour.put(A, Behaviour.FAIL);
+
+        assertThatThrownBy(() -> router(6).event("P-7", "ev-9")).isInstanceOf(QueryUnavailableException.class)
+                .hasMessageContaining(A + " is restoring");
+    }
 }
