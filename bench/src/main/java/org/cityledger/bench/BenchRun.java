@@ -36,6 +36,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -51,6 +52,8 @@ import org.cityledger.streams.LedgerNode;
 import org.cityledger.streams.TopicSetup;
 import org.cityledger.streams.access.OfficeRegistry;
 import org.cityledger.streams.query.QueryUnavailableException;
+import org.cityledger.streams.query.Router;
+import org.cityledger.streams.query.StreamsCluster;
 import org.cityledger.streams.totals.Totals;
 
 /**
@@ -62,6 +65,8 @@ import org.cityledger.streams.totals.Totals;
 final class BenchRun implements AutoCloseable {
 
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a started node may take to run every partition once it has caught up. */
+    private static final Duration SERVING_TIMEOUT = Duration.ofSeconds(120);
     /** Counted events of the main data set kept for the key lookups: enough that one instance of three owns a thousand. */
     private static final int COUNTED_SAMPLE = 6_000;
     /** Distinct keys a key-lookup case goes round. */
@@ -559,8 +564,38 @@ final class BenchRun implements AutoCloseable {
         final long start = System.nanoTime();
         node = new LedgerNode(nodeConfig).start();
         nodeTotals = new LedgerTotals(node);
-        return CatchUp.await(node.streams(), () -> null, admin, applicationId, Topics.EVENTS, end, start,
-                Progress.of(out, progressName, "records", KafkaClients.sum(end)));
+        final CatchUp.Result caughtUp = CatchUp.await(node.streams(), () -> null, admin, applicationId, Topics.EVENTS, end,
+                start, Progress.of(out, progressName, "records", KafkaClients.sum(end)));
+        awaitServing(node);
+        return caughtUp;
+    }
+
+    /**
+     * Waits until {@code node} runs every partition actively. A node restarted under an application
+     * id whose offsets are committed already is "caught up" at once, before it has its tasks: the
+     * audit stage's first seconds of pages were then 503s (partition not present), counted as errors.
+     */
+    private void awaitServing(final LedgerNode serving) {
+        final long deadline = System.nanoTime() + SERVING_TIMEOUT.toNanos();
+        final String self = serving.config().advertisedHost() + ":" + serving.httpPort();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            final KafkaStreams.State state = serving.streams().state();
+            if (state == KafkaStreams.State.RUNNING) {
+                final Map<Integer, HostInfo> owners = new StreamsCluster(serving.streams()).activeOwners();
+                final long here = owners.values().stream().filter(host -> Router.hostId(host).equals(self)).count();
+                if (here == partitions) {
+                    return;
+                }
+                last = "it runs " + here + " of " + partitions + " partitions";
+            } else if (state.hasCompletedShutdown() || state == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("the ledger node is " + state + " (its failure is in the log above)");
+            } else {
+                last = "it is " + state;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        throw new IllegalStateException("the ledger node did not run every partition within " + SERVING_TIMEOUT + ": " + last);
     }
 
     /** The running ledger node of this run, started and caught up with the topic (not timed) if there is none. */
