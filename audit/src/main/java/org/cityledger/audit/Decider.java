@@ -77,14 +77,15 @@ public final class Decider {
             if (target == null) {
                 return Decision.refused(event, "invalid correction: corrects unknown event '" + event.corrects() + "'");
             }
+            // first, as the ledger does: nothing of another project's event is told
+            if (!target.event().project().id().equals(event.project().id())) {
+                return Decision.refused(event, "invalid correction: event '" + event.corrects() + "' is of another project");
+            }
             if (corrected.contains(event.corrects())) {
                 return Decision.refused(event, "invalid correction: event '" + event.corrects() + "' is already corrected");
             }
             if (target.event().kind() != event.kind()) {
                 return Decision.refused(event, "invalid correction: event '" + event.corrects() + "' is of another kind");
-            }
-            if (!target.event().project().id().equals(event.project().id())) {
-                return Decision.refused(event, "invalid correction: event '" + event.corrects() + "' is of another project");
             }
             corrected.add(event.corrects());
             replaced = target.event();

@@ -206,6 +206,14 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
                     "invalid correction: corrects unknown event '" + correction.corrects() + "'");
             return false;
         }
+        if (!target.project().equals(key)) {
+            // the index is per partition, and a partition holds many projects: a project's facts are its own to
+            // correct. Checked first and named no further: the refusal reaches the office, who may not learn
+            // another project's id, kind or corrector from it
+            refuse(live, key, correction, offset, timestamp, "invalid correction: event '" + correction.corrects()
+                    + "' is of another project");
+            return false;
+        }
         if (target.isCorrected()) {
             refuse(live, key, correction, offset, timestamp, "invalid correction: event '" + correction.corrects()
                     + "' is already corrected by '" + target.correctedBy() + "'");
@@ -214,12 +222,6 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         if (target.contribution().kind() != correction.kind()) {
             refuse(live, key, correction, offset, timestamp, "invalid correction: event '" + correction.corrects() + "' is a "
                     + target.contribution().kind() + ", not a " + correction.kind());
-            return false;
-        }
-        if (!target.project().equals(key)) {
-            // the index is per partition, and a partition holds many projects: a project's facts are its own to correct
-            refuse(live, key, correction, offset, timestamp, "invalid correction: event '" + correction.corrects()
-                    + "' is of project '" + target.project() + "', not '" + key + "'");
             return false;
         }
         if (live != null) {
