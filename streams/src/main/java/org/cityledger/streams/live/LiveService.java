@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * every partition's committed totals (from whichever instance runs it, so changes counted anywhere
  * show here), and only when some partition committed since, adds them up, diffs with the previous
  * picture and hands the change to the {@link LiveHub}; only while some client is subscribed. One
- * reader thread; nothing of HTTP.
+ * reader thread, and the first client after an idle spell on its own thread ({@link #subscribe});
+ * nothing of HTTP.
  *
  * <p>While any partition cannot be read (a rebalance, an instance gone), the hub is told the
  * picture is stale; no partial sum is ever published.
@@ -78,12 +79,15 @@ public final class LiveService implements AutoCloseable {
     }
 
     /**
-     * A new client of the live stream ({@link LiveHub#subscribe}), its picture brought up to date
-     * first, on the caller's thread: its first message holds what was committed before it came, even
-     * after the service idled with no client ({@link #refresh}), not the picture of the last round.
+     * A new client of the live stream ({@link LiveHub#subscribe}). The first client after an idle
+     * spell ({@link #refresh}) has the picture brought up to date first, on the caller's thread, so
+     * that its first message holds what was committed before it came; while some client watches, the
+     * ticker keeps the picture within one interval, and a connect reads nothing of the cluster.
      */
     public synchronized LiveHub.Subscriber subscribe(final String lastEventId) {
-        roundQuietly();
+        if (hub.clients() == 0) {
+            roundQuietly();
+        }
         return hub.subscribe(lastEventId);
     }
 
@@ -141,11 +145,17 @@ public final class LiveService implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (ticker != null) {
-            ticker.shutdownNow();
+    public void close() {
+        final ScheduledExecutorService stopping;
+        synchronized (this) {
+            stopping = ticker;
+            ticker = null;
+        }
+        // awaited outside the lock: a round waiting for it would otherwise hold the close up for the whole timeout
+        if (stopping != null) {
+            stopping.shutdownNow();
             try {
-                ticker.awaitTermination(5, TimeUnit.SECONDS);
+                stopping.awaitTermination(5, TimeUnit.SECONDS);
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -130,4 +130,26 @@ class LiveServiceTest {
         assertThat(totalsRead.get()).isEqualTo(1);
         assertThat(LiveHubTest.drain(subscriber)).containsExactly("snapshot true [T] 0");
     }
+
+    @Test
+    void shouldReadNothingForANewClientWhileAnotherWatches() throws Exception {
+        committed.set(List.of(partition(1, 10, 1)));
+        final LiveHub.Subscriber first = service.subscribe(null);
+
+        final LiveHub.Subscriber second = service.subscribe(null);
+
+        // the ticker keeps a watched picture within one interval: a connect is no read of the cluster
+        assertThat(totalsRead.get()).isEqualTo(1);
+        assertThat(LiveHubTest.drain(second)).containsExactly("snapshot true [T] 0");
+        first.close();
+    }
+
+    @Test
+    void shouldStartANewClientWithAStalePictureWhileAPartitionCannotBeRead() throws Exception {
+        committed.set(null);
+
+        final LiveHub.Subscriber subscriber = service.subscribe(null);
+
+        assertThat(LiveHubTest.drain(subscriber)).containsExactly("snapshot false [] 0");
+    }
 }
