@@ -342,11 +342,7 @@ public final class LocalPartials implements Peers {
         } catch (final RuntimeException e) {
             throw cannotBeQueried(e);
         }
-        final QueryResult<byte[]> answer = result.getPartitionResults().get(partition);
-        if (answer == null || answer.isFailure()) {
-            throw new QueryUnavailableException("partition " + partition + " is not active on " + self + " right now");
-        }
-        return Optional.ofNullable(answer.getResult()).map(IndexedEvent::fromBytes);
+        return Optional.ofNullable(resultOf(result, partition)).map(IndexedEvent::fromBytes);
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class Router {
         final Optional<IndexedEvent> found = await(asking, owner.host()).orElseThrow(() -> unanswered(asking, "instance "
                 + hostId(owner.host()) + " owning project " + projectId + " did not answer"));
         // the index is per partition, and a partition holds many projects: another project's event is not this one's
-        return new Answer<>(found.filter(event -> event.project().equals(projectId)), Provenance.of(hostId(owner.host())));
+        return new Answer<>(found.filter(event -> projectId.equals(event.project())), Provenance.of(hostId(owner.host())));
     }
 
     /**

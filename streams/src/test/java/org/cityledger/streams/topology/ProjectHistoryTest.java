@@ -137,12 +137,16 @@ class ProjectHistoryTest {
     void shouldMarkACorrectedEventOnTheTimelineAsInItsCell() {
         try (LedgerDriver ledger = new LedgerDriver(stateDir)) {
             ledger.publish(e1);
+            final SliceEvent listedBefore = ledger.listed(AuditIndex.timelineFrom(Long.MIN_VALUE),
+                    AuditIndex.timelineTo(Long.MAX_VALUE)).get(0);
             ledger.publish(e1.toBuilder().eventId("fix").amount(Amount.of("90.00", "CNY")).corrects("e1").build());
 
             final List<SliceEvent> timeline = ledger.listed(AuditIndex.timelineFrom(Long.MIN_VALUE),
                     AuditIndex.timelineTo(Long.MAX_VALUE));
             assertThat(timeline).extracting(SliceEvent::eventId, SliceEvent::removedAt)
                     .containsExactly(tuple("e1", 1L), tuple("fix", SliceEvent.NOT_REMOVED));
+            // rewritten from the event index, not read back: everything but the removing offset as first written
+            assertThat(timeline.get(0)).isEqualTo(listedBefore.removedAt(1L));
             assertThat(timeline).isEqualTo(ledger.listed(AuditIndex.sliceFrom("kunshan", "displays", Long.MIN_VALUE),
                     AuditIndex.sliceTo("kunshan", "displays", Long.MAX_VALUE)));
         }
