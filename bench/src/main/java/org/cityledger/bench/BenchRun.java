@@ -36,7 +36,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -52,8 +51,6 @@ import org.cityledger.streams.LedgerNode;
 import org.cityledger.streams.TopicSetup;
 import org.cityledger.streams.access.OfficeRegistry;
 import org.cityledger.streams.query.QueryUnavailableException;
-import org.cityledger.streams.query.Router;
-import org.cityledger.streams.query.StreamsCluster;
 import org.cityledger.streams.totals.Totals;
 
 /**
@@ -577,25 +574,18 @@ final class BenchRun implements AutoCloseable {
      */
     private void awaitServing(final LedgerNode serving) {
         final long deadline = System.nanoTime() + SERVING_TIMEOUT.toNanos();
-        final String self = serving.config().advertisedHost() + ":" + serving.httpPort();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            final KafkaStreams.State state = serving.streams().state();
-            if (state == KafkaStreams.State.RUNNING) {
-                final Map<Integer, HostInfo> owners = new StreamsCluster(serving.streams()).activeOwners();
-                final long here = owners.values().stream().filter(host -> Router.hostId(host).equals(self)).count();
-                if (here == partitions) {
-                    return;
-                }
-                last = "it runs " + here + " of " + partitions + " partitions";
-            } else if (state.hasCompletedShutdown() || state == KafkaStreams.State.ERROR) {
-                throw new IllegalStateException("the ledger node is " + state + " (its failure is in the log above)");
-            } else {
-                last = "it is " + state;
+        while (true) {
+            // running, and its metadata to be had: the cluster's own wait, for a cluster of one
+            final List<Integer> here = LedgerCluster.of(serving).awaitSettled().get(LedgerCluster.instanceId(serving));
+            if (here.size() == partitions) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new IllegalStateException("the ledger node did not run every partition within " + SERVING_TIMEOUT
+                        + ": it runs " + here.size() + " of " + partitions);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
-        throw new IllegalStateException("the ledger node did not run every partition within " + SERVING_TIMEOUT + ": " + last);
     }
 
     /** The running ledger node of this run, started and caught up with the topic (not timed) if there is none. */

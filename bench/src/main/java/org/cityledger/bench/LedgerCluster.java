@@ -47,6 +47,11 @@ final class LedgerCluster implements AutoCloseable {
         this.nodes = nodes;
     }
 
+    /** The one node {@code node}, started elsewhere, as a cluster to await its assignment; closing it stays the caller's. */
+    static LedgerCluster of(final LedgerNode node) {
+        return new LedgerCluster(node.config().applicationId(), List.of(node));
+    }
+
     /** Starts {@code size} instances of {@code applicationId}, each with its state under {@code stateRoot}. */
     static LedgerCluster start(final KafkaConnection kafka, final String applicationId, final Path stateRoot, final int size) {
         final List<LedgerNode> nodes = new ArrayList<>();
