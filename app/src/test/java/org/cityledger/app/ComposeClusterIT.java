@@ -80,6 +80,10 @@ class ComposeClusterIT {
             return;
         }
         try {
+            // a node the restart policy brought back counted correctly if the tests passed, but say so
+            for (final String node : List.of("ledger-1", "ledger-2")) {
+                System.out.printf(Locale.ROOT, "[compose-cluster] %s at the end: %s%n", node, stateOrWhy(node));
+            }
             Files.writeString(Path.of("target", "compose-cluster-it.log"), compose("logs", "--no-color"), StandardCharsets.UTF_8);
         } finally {
             compose("down", "-v", "--remove-orphans");
@@ -162,9 +166,34 @@ class ComposeClusterIT {
         }
     }
 
+    /** Waits for both nodes to count {@code events}; a timeout says what each node last answered, and its container's state. */
     private void awaitBothNodesCount(final long events) {
-        await().atMost(CLUSTER_LIMIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> get(1, SUMMARY).path("events").asLong() == events && get(2, SUMMARY).path("events").asLong() == events);
+        final String expected = String.valueOf(events);
+        await().atMost(CLUSTER_LIMIT).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(List.of(countedBy(1), countedBy(2))).isEqualTo(List.of(expected, expected)));
+    }
+
+    /** The events a node's summary counts, or why it did not say: its answer, the request's failure, its container's state. */
+    private String countedBy(final int node) throws InterruptedException {
+        try {
+            final HttpResponse<String> response = send(node, SUMMARY);
+            if (response.statusCode() == 200) {
+                return JSON.readTree(response.body()).path("events").asText();
+            }
+            return "ledger-" + node + " answered " + response.statusCode() + ": " + response.body();
+        } catch (final IOException e) {
+            return "ledger-" + node + " did not answer (" + e + "); its container: " + stateOrWhy("ledger-" + node);
+        }
+    }
+
+    private String stateOrWhy(final String service) {
+        try {
+            final String id = compose("ps", "-q", service).strip();
+            return run(List.of("docker", "inspect", "-f", "{{.State.Status}}, exit code {{.State.ExitCode}}, {{.RestartCount}} restart(s)", id))
+                    .strip();
+        } catch (final Exception e) {
+            return "unknown (" + e + ")";
+        }
     }
 
     private boolean everyDistrictAnswers(final int node) throws IOException, InterruptedException {

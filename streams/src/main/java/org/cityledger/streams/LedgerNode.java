@@ -113,18 +113,21 @@ public final class LedgerNode implements AutoCloseable {
         this.streams = new KafkaStreams(topology, streamsProperties,
                 clients == null ? gate.clientSupplier() : gate.clientSupplier(clients));
         this.streams.setStateListener((now, before) -> {
+            // Kafka's own INFO lines are filtered out; an operator reading why a node paused answering needs these
+            LOG.info("Ledger node state {} -> {}", before, now);
             stateChanges.incrementAndGet();
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
             }
         });
+        final ThreadFailures threadFailures = new ThreadFailures();
         this.streams.setUncaughtExceptionHandler(e -> {
-            if (ThreadFailures.responseTo(e) == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+            if (threadFailures.responseTo(e) == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
                 LOG.error("Ledger stream thread failed on the cluster; replacing it (its tasks resume from their last commit)", e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             }
-            // bad input never gets here (it is dead-lettered): this is a bug, stop loudly
-            LOG.error("Ledger stream thread failed; shutting the node down", e);
+            // bad input never gets here (it is dead-lettered)
+            LOG.error("Ledger stream thread failed; shutting the node down: {}", ThreadFailures.whyStopped(e), e);
             failure = e;
             failed.countDown();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
