@@ -1,11 +1,5 @@
 package org.cityledger.bench;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +23,8 @@ import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.LedgerEventSerde;
 import org.cityledger.schema.Topics;
 import org.cityledger.schema.UnreadableEventException;
-import org.cityledger.streams.totals.DecimalCodec;
+import org.cityledger.streams.codec.BinaryReader;
+import org.cityledger.streams.codec.BinaryWriter;
 
 /**
  * Stage 16's peer: the running totals written the obvious way in the Kafka Streams DSL. The events
@@ -143,32 +138,22 @@ final class DslTopology {
         }
 
         private static byte[] write(final Sums sums) {
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeInt(sums.byKindAndCurrency.size());
-                for (final Map.Entry<String, PeerTotals.Sums> entry : sums.byKindAndCurrency.entrySet()) {
-                    out.writeUTF(entry.getKey());
-                    out.writeLong(entry.getValue().events());
-                    DecimalCodec.write(out, entry.getValue().amount());
-                    DecimalCodec.write(out, entry.getValue().extra());
-                }
-            } catch (final IOException e) {
-                throw new UncheckedIOException(e);
+            final BinaryWriter out = new BinaryWriter(64).writeInt(sums.byKindAndCurrency.size());
+            for (final Map.Entry<String, PeerTotals.Sums> entry : sums.byKindAndCurrency.entrySet()) {
+                out.writeUtf(entry.getKey()).writeLong(entry.getValue().events()).writeDecimal(entry.getValue().amount())
+                        .writeDecimal(entry.getValue().extra());
             }
-            return bytes.toByteArray();
+            return out.toByteArray();
         }
 
         private static Sums read(final byte[] bytes) {
             final Sums sums = new Sums();
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-                final int entries = in.readInt();
-                for (int i = 0; i < entries; i++) {
-                    final String key = in.readUTF();
-                    final long events = in.readLong();
-                    sums.byKindAndCurrency.put(key, new PeerTotals.Sums(events, DecimalCodec.read(in), DecimalCodec.read(in)));
-                }
-            } catch (final IOException e) {
-                throw new UncheckedIOException(e);
+            final BinaryReader in = new BinaryReader(bytes);
+            final int entries = in.readInt();
+            for (int i = 0; i < entries; i++) {
+                final String key = in.readUtf();
+                final long events = in.readLong();
+                sums.byKindAndCurrency.put(key, new PeerTotals.Sums(events, in.readDecimal(), in.readDecimal()));
             }
             return sums;
         }

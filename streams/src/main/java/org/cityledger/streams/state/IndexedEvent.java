@@ -1,12 +1,8 @@
 package org.cityledger.streams.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.cityledger.streams.codec.BinaryReader;
+import org.cityledger.streams.codec.BinaryWriter;
 import org.cityledger.streams.totals.Contribution;
 
 /**
@@ -40,44 +36,24 @@ public record IndexedEvent(byte[] contentHash, String project, long occurredAt, 
     }
 
     public byte[] toBytes() {
-        try {
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream(80);
-            final DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT_VERSION);
-            out.writeByte(contentHash.length);
-            out.write(contentHash);
-            out.writeUTF(project);
-            out.writeLong(occurredAt);
-            out.writeLong(countedAt);
-            contribution.write(out);
-            out.writeBoolean(correctedBy != null);
-            if (correctedBy != null) {
-                out.writeUTF(correctedBy);
-            }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        final BinaryWriter out = new BinaryWriter(96).writeByte(FORMAT_VERSION).writeByte(contentHash.length).writeBytes(contentHash)
+                .writeUtf(project).writeLong(occurredAt).writeLong(countedAt);
+        contribution.write(out);
+        return out.writeNullableUtf(correctedBy).toByteArray();
     }
 
     public static IndexedEvent fromBytes(final byte[] data) {
-        try {
-            final DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-            final byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
-                throw new IllegalStateException("unknown event index format version " + version);
-            }
-            final byte[] hash = new byte[in.readUnsignedByte()];
-            in.readFully(hash);
-            final String project = in.readUTF();
-            final long occurredAt = in.readLong();
-            final long countedAt = in.readLong();
-            final Contribution contribution = Contribution.read(in);
-            final String correctedBy = in.readBoolean() ? in.readUTF() : null;
-            return new IndexedEvent(hash, project, occurredAt, countedAt, contribution, correctedBy);
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
+        final BinaryReader in = new BinaryReader(data);
+        final byte version = in.readByte();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalStateException("unknown event index format version " + version);
         }
+        final byte[] hash = in.readBytes(in.readUnsignedByte());
+        final String project = in.readUtf();
+        final long occurredAt = in.readLong();
+        final long countedAt = in.readLong();
+        final Contribution contribution = Contribution.read(in);
+        final String correctedBy = in.readNullableUtf();
+        return new IndexedEvent(hash, project, occurredAt, countedAt, contribution, correctedBy);
     }
 }

@@ -1,12 +1,8 @@
 package org.cityledger.streams.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.cityledger.domain.EventKind;
+import org.cityledger.streams.codec.BinaryReader;
+import org.cityledger.streams.codec.BinaryWriter;
 import org.cityledger.streams.totals.Contribution;
 
 /**
@@ -45,68 +41,36 @@ public record ProjectFact(long offset, long arrivedAt, String eventId, EventKind
     }
 
     public byte[] toBytes() {
-        try {
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
-            final DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT_VERSION);
-            out.writeLong(offset);
-            out.writeLong(arrivedAt);
-            writeNullable(out, eventId);
-            out.writeByte(kind == null ? -1 : kind.ordinal());
-            out.writeLong(occurredAt);
-            out.writeByte(verdict.ordinal());
-            writeNullable(out, reason);
-            writeNullable(out, corrects);
-            out.writeLong(countedAt);
-            writeNullable(out, source);
-            out.writeBoolean(contribution != null);
-            if (contribution != null) {
-                contribution.write(out);
-            }
-            writeNullable(out, projectName);
-            writeNullable(out, company);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
+        final BinaryWriter out = new BinaryWriter(192).writeByte(FORMAT_VERSION).writeLong(offset).writeLong(arrivedAt)
+                .writeNullableUtf(eventId).writeByte(kind == null ? -1 : kind.ordinal()).writeLong(occurredAt)
+                .writeByte(verdict.ordinal()).writeNullableUtf(reason).writeNullableUtf(corrects).writeLong(countedAt)
+                .writeNullableUtf(source).writeBoolean(contribution != null);
+        if (contribution != null) {
+            contribution.write(out);
         }
+        return out.writeNullableUtf(projectName).writeNullableUtf(company).toByteArray();
     }
 
     public static ProjectFact fromBytes(final byte[] data) {
-        try {
-            final DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-            final byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
-                throw new IllegalStateException("unknown project fact format version " + version);
-            }
-            final long offset = in.readLong();
-            final long arrivedAt = in.readLong();
-            final String eventId = readNullable(in);
-            final byte kind = in.readByte();
-            final long occurredAt = in.readLong();
-            final Verdict verdict = Verdict.values()[in.readUnsignedByte()];
-            final String reason = readNullable(in);
-            final String corrects = readNullable(in);
-            final long countedAt = in.readLong();
-            final String source = readNullable(in);
-            final Contribution contribution = in.readBoolean() ? Contribution.read(in) : null;
-            final String projectName = readNullable(in);
-            final String company = readNullable(in);
-            return new ProjectFact(offset, arrivedAt, eventId, kind < 0 ? null : EventKind.values()[kind], occurredAt, verdict,
-                    reason, corrects, countedAt, source, contribution, projectName, company);
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
+        final BinaryReader in = new BinaryReader(data);
+        final byte version = in.readByte();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalStateException("unknown project fact format version " + version);
         }
-    }
-
-    private static void writeNullable(final DataOutputStream out, final String value) throws IOException {
-        out.writeBoolean(value != null);
-        if (value != null) {
-            out.writeUTF(value);
-        }
-    }
-
-    private static String readNullable(final DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+        final long offset = in.readLong();
+        final long arrivedAt = in.readLong();
+        final String eventId = in.readNullableUtf();
+        final byte kind = in.readByte();
+        final long occurredAt = in.readLong();
+        final Verdict verdict = Verdict.values()[in.readUnsignedByte()];
+        final String reason = in.readNullableUtf();
+        final String corrects = in.readNullableUtf();
+        final long countedAt = in.readLong();
+        final String source = in.readNullableUtf();
+        final Contribution contribution = in.readBoolean() ? Contribution.read(in) : null;
+        final String projectName = in.readNullableUtf();
+        final String company = in.readNullableUtf();
+        return new ProjectFact(offset, arrivedAt, eventId, kind < 0 ? null : EventKind.values()[kind], occurredAt, verdict,
+                reason, corrects, countedAt, source, contribution, projectName, company);
     }
 }

@@ -1,13 +1,9 @@
 package org.cityledger.streams.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.cityledger.domain.EventKind;
+import org.cityledger.streams.codec.BinaryReader;
+import org.cityledger.streams.codec.BinaryWriter;
 import org.cityledger.streams.totals.Contribution;
 
 /**
@@ -52,21 +48,10 @@ public record SliceEvent(String eventId, String project, long occurredAt, Contri
     }
 
     public byte[] toBytes() {
-        try {
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-            final DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT_VERSION);
-            out.writeUTF(eventId);
-            out.writeUTF(project);
-            out.writeLong(occurredAt);
-            contribution.write(out);
-            out.writeLong(addedAt);
-            out.writeLong(removedAt);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        final BinaryWriter out = new BinaryWriter(112).writeByte(FORMAT_VERSION).writeUtf(eventId).writeUtf(project)
+                .writeLong(occurredAt);
+        contribution.write(out);
+        return out.writeLong(addedAt).writeLong(removedAt).toByteArray();
     }
 
     /**
@@ -98,19 +83,13 @@ public record SliceEvent(String eventId, String project, long occurredAt, Contri
     }
 
     public static SliceEvent fromBytes(final byte[] data) {
-        try {
-            final DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-            final byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
-                throw new IllegalStateException("unknown slice event format version " + version);
-            }
-            final String eventId = in.readUTF();
-            final String project = in.readUTF();
-            final long occurredAt = in.readLong();
-            final Contribution contribution = Contribution.read(in);
-            return new SliceEvent(eventId, project, occurredAt, contribution, -1, in.readLong(), in.readLong());
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        requireVersion(data);
+        final BinaryReader in = new BinaryReader(data);
+        in.readByte();
+        final String eventId = in.readUtf();
+        final String project = in.readUtf();
+        final long occurredAt = in.readLong();
+        final Contribution contribution = Contribution.read(in);
+        return new SliceEvent(eventId, project, occurredAt, contribution, -1, in.readLong(), in.readLong());
     }
 }

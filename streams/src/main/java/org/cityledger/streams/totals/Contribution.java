@@ -1,11 +1,10 @@
 package org.cityledger.streams.totals;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.math.BigDecimal;
 import org.cityledger.domain.EventKind;
 import org.cityledger.domain.LedgerEvent;
+import org.cityledger.streams.codec.BinaryReader;
+import org.cityledger.streams.codec.BinaryWriter;
 
 /**
  * What one counted event adds to the totals: its kind, where it counts (district, sector) and its
@@ -25,25 +24,21 @@ public record Contribution(EventKind kind, String district, String sector, Strin
     }
 
     /** Binary form inside the ledger's internal stores. */
-    public void write(final DataOutputStream out) throws IOException {
-        out.writeByte(kind.ordinal());
-        out.writeUTF(district);
-        out.writeUTF(sector);
-        out.writeUTF(currency);
-        DecimalCodec.write(out, amount);
+    public void write(final BinaryWriter out) {
+        out.writeByte(kind.ordinal()).writeUtf(district).writeUtf(sector).writeUtf(currency).writeDecimal(amount);
         out.writeBoolean(extra != null);
         if (extra != null) {
-            DecimalCodec.write(out, extra);
+            out.writeDecimal(extra);
         }
     }
 
-    public static Contribution read(final DataInputStream in) throws IOException {
+    public static Contribution read(final BinaryReader in) {
         final EventKind kind = EventKind.values()[in.readUnsignedByte()];
-        final String district = in.readUTF();
-        final String sector = in.readUTF();
-        final String currency = in.readUTF();
-        final BigDecimal amount = DecimalCodec.read(in);
-        final BigDecimal extra = in.readBoolean() ? DecimalCodec.read(in) : null;
+        final String district = in.readUtf();
+        final String sector = in.readUtf();
+        final String currency = in.readUtf();
+        final BigDecimal amount = in.readDecimal();
+        final BigDecimal extra = in.readBoolean() ? in.readDecimal() : null;
         return new Contribution(kind, district, sector, currency, amount, extra);
     }
 }

@@ -1,14 +1,10 @@
 package org.cityledger.streams.totals;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
+import org.cityledger.streams.codec.BinaryReader;
+import org.cityledger.streams.codec.BinaryWriter;
 
 /**
  * Compact binary form of {@link Totals} for the totals store and its changelog. Internal state,
@@ -23,59 +19,45 @@ public final class TotalsCodec {
     }
 
     public static byte[] toBytes(final Totals totals) {
-        try {
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
-            final DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT_VERSION);
-            write(out, totals.signing());
-            write(out, totals.groundbreaking());
-            write(out, totals.funding());
-            out.flush();
-            return bytes.toByteArray();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        final BinaryWriter out = new BinaryWriter(96).writeByte(FORMAT_VERSION);
+        write(out, totals.signing());
+        write(out, totals.groundbreaking());
+        write(out, totals.funding());
+        return out.toByteArray();
     }
 
     public static Totals fromBytes(final byte[] data) {
-        try {
-            final DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-            final byte version = in.readByte();
-            if (version != FORMAT_VERSION) {
-                throw new IllegalStateException("unknown totals format version " + version);
-            }
-            return new Totals(read(in), read(in), read(in));
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
+        final BinaryReader in = new BinaryReader(data);
+        final byte version = in.readByte();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalStateException("unknown totals format version " + version);
         }
+        return new Totals(read(in), read(in), read(in));
     }
 
-    private static void write(final DataOutputStream out, final KindTotals kind) throws IOException {
+    private static void write(final BinaryWriter out, final KindTotals kind) {
         out.writeLong(kind.count());
         writeSums(out, kind.amounts());
         writeSums(out, kind.extra());
     }
 
-    private static void writeSums(final DataOutputStream out, final Map<String, BigDecimal> sums) throws IOException {
+    private static void writeSums(final BinaryWriter out, final Map<String, BigDecimal> sums) {
         out.writeShort(sums.size());
         for (final Map.Entry<String, BigDecimal> entry : sums.entrySet()) {
-            out.writeUTF(entry.getKey());
-            DecimalCodec.write(out, entry.getValue());
+            out.writeUtf(entry.getKey()).writeDecimal(entry.getValue());
         }
     }
 
-
-
-    private static KindTotals read(final DataInputStream in) throws IOException {
+    private static KindTotals read(final BinaryReader in) {
         final long count = in.readLong();
         return new KindTotals(count, readSums(in), readSums(in));
     }
 
-    private static Map<String, BigDecimal> readSums(final DataInputStream in) throws IOException {
+    private static Map<String, BigDecimal> readSums(final BinaryReader in) {
         final int size = in.readShort();
         final Map<String, BigDecimal> sums = new HashMap<>(size * 2);
         for (int i = 0; i < size; i++) {
-            sums.put(in.readUTF(), DecimalCodec.read(in));
+            sums.put(in.readUtf(), in.readDecimal());
         }
         return sums;
     }
