@@ -120,14 +120,14 @@ public final class LedgerNode implements AutoCloseable {
                 running.countDown();
             }
         });
-        final ThreadFailures threadFailures = new ThreadFailures();
+        final ThreadFailures threadFailures = new ThreadFailures(config.streamThreads());
         this.streams.setUncaughtExceptionHandler(e -> {
             if (threadFailures.responseTo(e) == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
                 LOG.error("Ledger stream thread failed on the cluster; replacing it (its tasks resume from their last commit)", e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             }
             // bad input never gets here (it is dead-lettered)
-            LOG.error("Ledger stream thread failed; shutting the node down: {}", ThreadFailures.whyStopped(e), e);
+            LOG.error("Ledger stream thread failed; shutting the node down: {}", threadFailures.whyStopped(e), e);
             failure = e;
             failed.countDown();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -15,7 +15,7 @@ class ThreadFailuresTest {
     private static final String LEDGER_STORE = "org.cityledger.streams.state.CommitGatedStore";
 
     private final AtomicLong nanos = new AtomicLong();
-    private final ThreadFailures failures = new ThreadFailures(nanos::get);
+    private final ThreadFailures failures = new ThreadFailures(1, nanos::get);
 
     @Test
     void shouldReplaceAThreadWhoseTransactionTheBrokersCouldNotComplete() {
@@ -58,24 +58,61 @@ class ThreadFailuresTest {
 
     @Test
     void shouldShutTheNodeDownWhenTheJvmIsInTrouble() {
-        final StreamsException failure = new StreamsException(new OutOfMemoryError("Java heap space"));
+        // raised in Kafka's code, so that only its being an Error tells
+        final StreamsException failure = new StreamsException(raisedIn(new OutOfMemoryError("Java heap space"), PRODUCER_STATE));
 
         assertThat(failures.responseTo(failure)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 
     @Test
+    void shouldShutTheNodeDownWhenAnErrorWasSuppressedOnTheWay() {
+        final StreamsException failure = clusterFailure();
+        failure.addSuppressed(raisedIn(new StackOverflowError(), PRODUCER_STATE));
+
+        assertThat(failures.responseTo(failure)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    }
+
+    @Test
+    void shouldTakeAFastThrownExceptionWithoutStackTraceForTheLedgers() {
+        // what HotSpot's OmitStackTraceInFastThrow throws from hot code: no frames at all
+        final NullPointerException fastThrown = withoutStackTrace(new NullPointerException());
+
+        assertThat(failures.responseTo(new StreamsException(fastThrown))).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    }
+
+    @Test
+    void shouldAnswerForAChainOfCausesThatLoops() {
+        final IllegalStateException first = raisedIn(new IllegalStateException("a"), PRODUCER_STATE);
+        final IllegalStateException second = raisedIn(new IllegalStateException("b"), PRODUCER_STATE);
+        first.initCause(second);
+        second.initCause(first);
+
+        assertThat(failures.responseTo(first)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+    }
+
+    @Test
     void shouldShutTheNodeDownWhenThreadsKeepFailingWithinTheWindow() {
-        for (int i = 0; i < ThreadFailures.MAX_REPLACEMENTS; i++) {
+        for (int i = 0; i < ThreadFailures.REPLACEMENTS_PER_THREAD; i++) {
             assertThat(failures.responseTo(clusterFailure())).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
-            nanos.addAndGet(ThreadFailures.WINDOW.toNanos() / (ThreadFailures.MAX_REPLACEMENTS + 1));
+            nanos.addAndGet(ThreadFailures.WINDOW.toNanos() / (ThreadFailures.REPLACEMENTS_PER_THREAD + 1));
         }
 
         assertThat(failures.responseTo(clusterFailure())).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 
     @Test
+    void shouldAllowEachStreamThreadItsShareOfReplacements() {
+        final ThreadFailures twoThreads = new ThreadFailures(2, nanos::get);
+        for (int i = 0; i < 2 * ThreadFailures.REPLACEMENTS_PER_THREAD; i++) {
+            assertThat(twoThreads.responseTo(clusterFailure())).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        }
+
+        assertThat(twoThreads.responseTo(clusterFailure())).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    }
+
+    @Test
     void shouldReplaceAgainOnceEarlierFailuresAreOlderThanTheWindow() {
-        for (int i = 0; i < ThreadFailures.MAX_REPLACEMENTS; i++) {
+        for (int i = 0; i < ThreadFailures.REPLACEMENTS_PER_THREAD; i++) {
             failures.responseTo(clusterFailure());
         }
         nanos.addAndGet(ThreadFailures.WINDOW.toNanos());
@@ -85,8 +122,8 @@ class ThreadFailuresTest {
 
     @Test
     void shouldSayWhyItStoppedTheNode() {
-        assertThat(ThreadFailures.whyStopped(raisedIn(new IllegalStateException("x"), LEDGER_STORE))).contains("a bug");
-        assertThat(ThreadFailures.whyStopped(clusterFailure())).contains("more than " + ThreadFailures.MAX_REPLACEMENTS + " times");
+        assertThat(failures.whyStopped(raisedIn(new IllegalStateException("x"), LEDGER_STORE))).contains("a bug");
+        assertThat(failures.whyStopped(clusterFailure())).contains("more than " + ThreadFailures.REPLACEMENTS_PER_THREAD + " times");
     }
 
     private static StreamsException clusterFailure() {

@@ -125,7 +125,7 @@ public final class BinaryReader {
     }
 
     private void require(final int length) {
-        if (length < 0 || at + length > data.length) {
+        if (length < 0 || length > data.length - at) {
             throw new IllegalStateException("an internal value of " + data.length + " bytes ends at byte " + at
                     + ", " + length + " more expected: the store is corrupt or of another format");
         }

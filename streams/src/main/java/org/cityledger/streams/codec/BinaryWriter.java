@@ -74,17 +74,19 @@ public final class BinaryWriter {
      */
     public BinaryWriter writeUtf(final String value) {
         final int chars = value.length();
-        int encoded = chars;
+        // a long: three bytes a char overflow an int past 715 M chars, and the message must still be the right one
+        long counted = chars;
         for (int i = 0; i < chars; i++) {
             final char c = value.charAt(i);
             if (c >= 0x80 || c == 0) {
-                encoded += c >= 0x800 ? 2 : 1;
+                counted += c >= 0x800 ? 2 : 1;
             }
         }
-        if (encoded > MAX_UTF_BYTES) {
-            throw new IllegalArgumentException("a text of " + chars + " characters encodes to " + encoded
+        if (counted > MAX_UTF_BYTES) {
+            throw new IllegalArgumentException("a text of " + chars + " characters encodes to " + counted
                     + " bytes, more than the " + MAX_UTF_BYTES + " an internal value holds");
         }
+        final int encoded = (int) counted;
         ensure(2 + encoded);
         buffer[size++] = (byte) (encoded >>> 8);
         buffer[size++] = (byte) encoded;

@@ -42,6 +42,9 @@ public final class TotalsCodec {
     }
 
     private static void writeSums(final BinaryWriter out, final Map<String, BigDecimal> sums) {
+        if (sums.size() > 0xFFFF) {
+            throw new IllegalStateException("a slice of " + sums.size() + " sums is more than its binary form counts");
+        }
         out.writeShort(sums.size());
         for (final Map.Entry<String, BigDecimal> entry : sums.entrySet()) {
             out.writeUtf(entry.getKey()).writeDecimal(entry.getValue());
@@ -54,7 +57,8 @@ public final class TotalsCodec {
     }
 
     private static Map<String, BigDecimal> readSums(final BinaryReader in) {
-        final int size = in.readShort();
+        // written with writeShort: unsigned, so that more than 32,767 currencies or keys would still read
+        final int size = in.readShort() & 0xFFFF;
         final Map<String, BigDecimal> sums = new HashMap<>(size * 2);
         for (int i = 0; i < size; i++) {
             sums.put(in.readUtf(), in.readDecimal());

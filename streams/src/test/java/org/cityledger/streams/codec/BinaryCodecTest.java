@@ -32,6 +32,17 @@ class BinaryCodecTest {
         assertWrittenAsDataOutputStreamDidAndReadBack("苏州工业园区 \u0000 é \uD83C\uDFED");
     }
 
+    @Test
+    void shouldWriteTheBoundariesOfEachEncodedLengthAsDataOutputStreamDid() throws IOException {
+        // one byte to 0x7F, two to 0x7FF, three above; a lone surrogate and U+FFFF are chars like any other
+        assertWrittenAsDataOutputStreamDidAndReadBack("\u0001\u007F\u0080\u07FF\u0800\uFFFF\uD800x\uDFFF");
+    }
+
+    @Test
+    void shouldWriteTheLongestTextItsLengthFieldHolds() throws IOException {
+        assertWrittenAsDataOutputStreamDidAndReadBack("中".repeat(21_845));
+    }
+
     private static void assertWrittenAsDataOutputStreamDidAndReadBack(final String text) throws IOException {
         final ByteArrayOutputStream expected = new ByteArrayOutputStream();
         new DataOutputStream(expected).writeUTF(text);
@@ -86,7 +97,21 @@ class BinaryCodecTest {
     @Provide
     Arbitrary<BigDecimal> decimals() {
         final Arbitrary<BigInteger> unscaled = Arbitraries.bigIntegers().between(BigInteger.TEN.pow(40).negate(), BigInteger.TEN.pow(40));
-        return unscaled.flatMap(u -> Arbitraries.integers().between(0, 6).map(scale -> new BigDecimal(u, scale)));
+        return unscaled.flatMap(u -> Arbitraries.integers().between(-3, 6).map(scale -> new BigDecimal(u, scale)));
+    }
+
+    @Test
+    void shouldGrowPastTheSizeItExpected() {
+        final BinaryWriter out = new BinaryWriter(1);
+        for (long i = 0; i < 100; i++) {
+            out.writeLong(i);
+        }
+
+        final BinaryReader in = new BinaryReader(out.toByteArray());
+        for (long i = 0; i < 100; i++) {
+            assertThat(in.readLong()).isEqualTo(i);
+        }
+        assertThat(in.remaining()).isZero();
     }
 
     @Test
