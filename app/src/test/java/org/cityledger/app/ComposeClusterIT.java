@@ -197,9 +197,7 @@ class ComposeClusterIT {
 
     private String stateOrWhy(final String service) {
         try {
-            final String id = compose("ps", "-q", service).strip();
-            return run(List.of("docker", "inspect", "-f", "{{.State.Status}}, exit code {{.State.ExitCode}}, {{.RestartCount}} restart(s)", id))
-                    .strip();
+            return inspect(service, "{{.State.Status}}, exit code {{.State.ExitCode}}, {{.RestartCount}} restart(s)");
         } catch (final Exception e) {
             return "unknown (" + e + ")";
         }
@@ -227,9 +225,13 @@ class ComposeClusterIT {
 
     /** "running", "exited 0", ... of the service's container. */
     private String containerState(final String service) throws Exception {
+        return inspect(service, "{{.State.Status}} {{.State.ExitCode}}").replace("running 0", "running");
+    }
+
+    /** {@code docker inspect -f format} of the service's container. */
+    private String inspect(final String service, final String format) throws Exception {
         final String id = compose("ps", "-q", service).strip();
-        return run(List.of("docker", "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", id)).strip()
-                .replace("running 0", "running");
+        return run(List.of("docker", "inspect", "-f", format, id)).strip();
     }
 
     private String compose(final String... arguments) throws Exception {

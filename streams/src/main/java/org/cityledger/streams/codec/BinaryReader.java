@@ -19,6 +19,14 @@ public final class BinaryReader {
         this.data = data;
     }
 
+    /** Reads the value's leading format version; anything but {@code expected} is "unknown {@code what} format version N". */
+    public void expectVersion(final byte expected, final String what) {
+        final byte version = readByte();
+        if (version != expected) {
+            throw new IllegalStateException("unknown " + what + " format version " + version);
+        }
+    }
+
     public byte readByte() {
         require(1);
         return data[at++];

@@ -30,10 +30,7 @@ public record DeadLetter(long rejectedAt, String reason, String eventId, String 
 
     public static DeadLetter fromBytes(final byte[] data) {
         final BinaryReader in = new BinaryReader(data);
-        final byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalStateException("unknown dead-letter format version " + version);
-        }
+        in.expectVersion(FORMAT_VERSION, "dead-letter");
         final long rejectedAt = in.readLong();
         final String reason = in.readUtf();
         final String eventId = in.readNullableUtf();

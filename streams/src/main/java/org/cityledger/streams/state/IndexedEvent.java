@@ -44,10 +44,7 @@ public record IndexedEvent(byte[] contentHash, String project, long occurredAt, 
 
     public static IndexedEvent fromBytes(final byte[] data) {
         final BinaryReader in = new BinaryReader(data);
-        final byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalStateException("unknown event index format version " + version);
-        }
+        in.expectVersion(FORMAT_VERSION, "event index");
         final byte[] hash = in.readBytes(in.readUnsignedByte());
         final String project = in.readUtf();
         final long occurredAt = in.readLong();

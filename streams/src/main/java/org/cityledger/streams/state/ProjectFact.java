@@ -53,10 +53,7 @@ public record ProjectFact(long offset, long arrivedAt, String eventId, EventKind
 
     public static ProjectFact fromBytes(final byte[] data) {
         final BinaryReader in = new BinaryReader(data);
-        final byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalStateException("unknown project fact format version " + version);
-        }
+        in.expectVersion(FORMAT_VERSION, "project fact");
         final long offset = in.readLong();
         final long arrivedAt = in.readLong();
         final String eventId = in.readNullableUtf();

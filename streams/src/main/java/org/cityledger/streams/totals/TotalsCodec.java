@@ -28,10 +28,7 @@ public final class TotalsCodec {
 
     public static Totals fromBytes(final byte[] data) {
         final BinaryReader in = new BinaryReader(data);
-        final byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalStateException("unknown totals format version " + version);
-        }
+        in.expectVersion(FORMAT_VERSION, "totals");
         return new Totals(read(in), read(in), read(in));
     }
 
