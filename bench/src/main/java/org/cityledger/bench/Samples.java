@@ -18,9 +18,14 @@ final class Samples {
 
     /** {@link #SIZE} new valid events, decoded from the bytes the harness would send. */
     static List<LedgerEvent> events(final EventCodec codec) {
+        return events(codec, SIZE);
+    }
+
+    /** {@code count} new valid events, decoded from the bytes the harness would send. */
+    static List<LedgerEvent> events(final EventCodec codec, final int count) {
         final EventGenerator generator = new EventGenerator(codec, ProjectCatalog.create(SEED, 50_000), SEED, "jmh", 0, 1);
-        final List<LedgerEvent> events = new ArrayList<>(SIZE);
-        while (events.size() < SIZE) {
+        final List<LedgerEvent> events = new ArrayList<>(count);
+        while (events.size() < count) {
             final GeneratedEvent event = generator.next();
             if (event.category() == GeneratedEvent.Category.NEW) {
                 events.add(codec.decode(event.value()));

@@ -3,7 +3,6 @@ package org.cityledger.streams.state;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -51,7 +50,7 @@ public final class EventIndex {
         // ids are ASCII in practice, whose String order is their UTF-8 order; RocksDB compares bytes unsigned
         this.events = WriteBehind.readable(events, Comparator.naturalOrder(), MAX_PENDING);
         // read by key only for its layout mark: corrections rewrite entries from the event index
-        this.history = WriteBehind.writeOnly(history, (a, b) -> Arrays.compareUnsigned(a.get(), b.get()), MAX_PENDING);
+        this.history = WriteBehind.writeOnly(history, MAX_PENDING);
         this.filterBytes = filterBytes;
     }
 

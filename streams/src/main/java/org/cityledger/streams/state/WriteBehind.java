@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -21,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * by key sees them: the event index, read for every event. A {@linkplain #writeOnly write-only} one
  * keeps them in the order made and writes them first when asked to read: the audit index, three
  * writes per counted event and read by key only when a task opens; its map was a tenth of the stream
- * thread. Its batch is sorted stably, so the later of two writes of one key is written later and wins.
+ * thread. Its batch is sorted stably, so the later of two writes of one key is written later and wins;
+ * one of byte keys is sorted by {@link ByteKeySort}, which the profile asked for.
  *
  * <p>Readers of ranges must {@link #flush()} first. Readers on other threads (interactive queries)
  * read the store itself, and only what a commit included, so the owner flushes before each commit
@@ -30,17 +33,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class WriteBehind<K> {
 
     private final KeyValueStore<K, byte[]> store;
-    private final Comparator<KeyValue<K, byte[]>> inStoreOrder;
+    /** Returns the batch in the store's key order; stable, as a write-only batch may hold a key twice. */
+    private final UnaryOperator<List<KeyValue<K, byte[]>>> inStoreOrder;
     private final int maxPending;
     /** A readable one's pending writes by key (a null value is a pending delete); null when write-only. */
     private final Map<K, byte[]> byKey;
     /** A write-only one's pending writes in the order made; null when readable. */
     private List<KeyValue<K, byte[]>> inOrder;
 
-    private WriteBehind(final KeyValueStore<K, byte[]> store, final Comparator<K> order, final int maxPending,
-                        final boolean readable) {
+    private WriteBehind(final KeyValueStore<K, byte[]> store, final UnaryOperator<List<KeyValue<K, byte[]>>> inStoreOrder,
+                        final int maxPending, final boolean readable) {
         this.store = store;
-        this.inStoreOrder = (a, b) -> order.compare(a.key, b.key);
+        this.inStoreOrder = inStoreOrder;
         this.maxPending = maxPending;
         this.byKey = readable ? new HashMap<>() : null;
         this.inOrder = readable ? null : new ArrayList<>();
@@ -52,7 +56,7 @@ final class WriteBehind<K> {
      * @param order the order of the keys in the store, or close to it: the batch is written in this order
      */
     static <K> WriteBehind<K> readable(final KeyValueStore<K, byte[]> store, final Comparator<K> order, final int maxPending) {
-        return new WriteBehind<>(store, order, maxPending, true);
+        return new WriteBehind<>(store, sortedBy(order), maxPending, true);
     }
 
     /**
@@ -61,7 +65,24 @@ final class WriteBehind<K> {
      * @param order the order of the keys in the store: the batch is written in this order
      */
     static <K> WriteBehind<K> writeOnly(final KeyValueStore<K, byte[]> store, final Comparator<K> order, final int maxPending) {
-        return new WriteBehind<>(store, order, maxPending, false);
+        return new WriteBehind<>(store, sortedBy(order), maxPending, false);
+    }
+
+    /** A write-only one of byte keys, its batches sorted by {@link ByteKeySort}: the audit index. */
+    static WriteBehind<Bytes> writeOnly(final KeyValueStore<Bytes, byte[]> store, final int maxPending) {
+        if (maxPending > ByteKeySort.MAX_KEYS) {
+            throw new IllegalArgumentException("at most " + ByteKeySort.MAX_KEYS + " pending keys, not " + maxPending);
+        }
+        return new WriteBehind<>(store, ByteKeySort::sorted, maxPending, false);
+    }
+
+    private static <K> UnaryOperator<List<KeyValue<K, byte[]>>> sortedBy(final Comparator<K> order) {
+        final Comparator<KeyValue<K, byte[]>> byKey = (a, b) -> order.compare(a.key, b.key);
+        return batch -> {
+            // List.sort is stable: two writes of one key (write-only) keep their order
+            batch.sort(byKey);
+            return batch;
+        };
     }
 
     KeyValueStore<K, byte[]> store() {
@@ -111,9 +132,7 @@ final class WriteBehind<K> {
             batch = inOrder;
             inOrder = new ArrayList<>(batch.size());
         }
-        // List.sort is stable: two writes of one key (write-only) keep their order
-        batch.sort(inStoreOrder);
-        return batch;
+        return inStoreOrder.apply(batch);
     }
 
     int pending() {

@@ -1,11 +1,13 @@
 package org.cityledger.streams.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -92,6 +94,30 @@ class WriteBehindTest {
 
         assertThat(blind.takeBatch()).extracting(entry -> entry.key + "=" + (entry.value == null ? "-" : new String(entry.value,
                 StandardCharsets.UTF_8))).containsExactly("a=1", "a=2", "a=-", "b=1", "b=2");
+    }
+
+    @Test
+    void shouldWriteByteKeysUnsignedAndTheLaterOfTwoWritesOfAKeyLater() {
+        final KeyValueStore<Bytes, byte[]> bytesStore = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("held-back-bytes"),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        final WriteBehind<Bytes> blind = WriteBehind.writeOnly(bytesStore, 10);
+        final Bytes high = Bytes.wrap(new byte[] {(byte) 0x90});
+        final Bytes low = Bytes.wrap(new byte[] {0x10});
+        blind.put(high, bytes("1"));
+        blind.put(low, bytes("1"));
+        blind.delete(high);
+
+        assertThat(blind.takeBatch()).extracting(entry -> entry.key.get()[0] + "=" + (entry.value == null ? "-"
+                : new String(entry.value, StandardCharsets.UTF_8))).containsExactly("16=1", "-112=1", "-112=-");
+    }
+
+    @Test
+    void shouldRefuseToHoldBackMoreByteKeysThanOneSortTakes() {
+        final KeyValueStore<Bytes, byte[]> bytesStore = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("held-back-bytes"),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+
+        assertThatThrownBy(() -> WriteBehind.writeOnly(bytesStore, ByteKeySort.MAX_KEYS + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pending keys");
     }
 
     @Test
