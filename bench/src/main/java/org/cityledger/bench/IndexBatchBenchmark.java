@@ -44,18 +44,26 @@ public class IndexBatchBenchmark {
 
     @Setup
     public void setUp() {
-        final List<LedgerEvent> events = Samples.events(new EventCodec(), EVENTS);
-        batch = new ArrayList<>(3 * events.size());
+        batch = auditBatch(EVENTS);
+    }
+
+    /**
+     * The audit index's keys of {@code count} of the harness's events in the order they came, with
+     * values of about the entries' sizes, allocated between the keys as the stream thread does: the keys lie apart.
+     */
+    static List<KeyValue<Bytes, byte[]>> auditBatch(final int count) {
+        final List<LedgerEvent> events = Samples.events(new EventCodec(), count);
+        final List<KeyValue<Bytes, byte[]>> made = new ArrayList<>(3 * events.size());
         long offset = 0;
         for (final LedgerEvent event : events) {
             final Contribution contribution = Contribution.of(event);
             final long occurredAt = event.occurredAt().toEpochMilli();
-            // values of about the entries' size, allocated between the keys as the stream thread does: the keys lie apart
-            batch.add(KeyValue.pair(AuditIndex.sliceKey(contribution.district(), contribution.sector(), occurredAt, event.eventId()),
+            made.add(KeyValue.pair(AuditIndex.sliceKey(contribution.district(), contribution.sector(), occurredAt, event.eventId()),
                     new byte[160]));
-            batch.add(KeyValue.pair(AuditIndex.timelineKey(occurredAt, event.eventId()), new byte[160]));
-            batch.add(KeyValue.pair(AuditIndex.factKey(event.project().id(), offset++), new byte[240]));
+            made.add(KeyValue.pair(AuditIndex.timelineKey(occurredAt, event.eventId()), new byte[160]));
+            made.add(KeyValue.pair(AuditIndex.factKey(event.project().id(), offset++), new byte[240]));
         }
+        return made;
     }
 
     @Benchmark
