@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -357,12 +359,24 @@ class IngestApiIT {
 
     @Test
     void shouldRefuseABodyOverOneMebibyte() throws Exception {
-        final String body = "[" + "\" \"".repeat(1) + " ".repeat(2 << 20) + "]";
+        final long before = topicEnd();
+        final URI target = uri("/api/events");
+        // only the headers, announcing 2 MiB: the server refuses on the announced length and closes the
+        // connection, and a client streaming the body meanwhile may see the close before the answer
+        // (it did, once, in CI); the JDK's client hangs on a refusal of an Expect: 100-continue request
+        try (Socket socket = new Socket(target.getHost(), target.getPort())) {
+            // a server that never answers fails the test instead of hanging it
+            socket.setSoTimeout(60_000);
+            final String head = "POST " + target.getPath() + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + target.getPort()
+                    + "\r\nAuthorization: Bearer " + kunshan + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + (2 << 20) + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            final String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
-        final HttpResponse<String> response = refused(() -> post("/api/events", kunshan, "application/json", body));
-
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(JSON.readTree(response.body()).get("error").asText()).contains("at most 1048576 bytes");
+            assertThat(response).startsWith("HTTP/1.1 413").contains("at most 1048576 bytes");
+        }
+        assertThat(topicEnd()).as("records on the topic after a refused request").isEqualTo(before);
     }
 
     @Test
