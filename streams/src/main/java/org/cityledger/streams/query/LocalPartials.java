@@ -32,6 +32,7 @@ import org.cityledger.streams.state.AsOfTotals;
 import org.cityledger.streams.state.AuditIndex;
 import org.cityledger.streams.state.CommittedThroughQuery;
 import org.cityledger.streams.state.DeadLetterQuery;
+import org.cityledger.streams.state.EventIndex;
 import org.cityledger.streams.state.HistoryNotReadyException;
 import org.cityledger.streams.state.HistoryQuery;
 import org.cityledger.streams.state.HistorySnapshot;
@@ -336,7 +337,7 @@ public final class LocalPartials implements Peers {
         final StateQueryResult<byte[]> result;
         try {
             result = streams.query(StateQueryRequest.inStore(LedgerTopology.EVENT_INDEX_STORE)
-                    .withQuery(KeyQuery.<String, byte[]>withKey(eventId))
+                    .withQuery(KeyQuery.<Bytes, byte[]>withKey(EventIndex.key(eventId)))
                     .withPartitions(Set.of(partition))
                     .requireActive());
         } catch (final RuntimeException e) {

@@ -3,7 +3,6 @@ package org.cityledger.streams.state;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -32,12 +31,12 @@ import org.cityledger.streams.totals.TotalsKey;
 public final class EventIndex {
 
     /** The clean-close mark. Ids cannot contain control characters, so it collides with none. */
-    static final String PROCESSED_THROUGH = "\u0000processed-through";
+    static final Bytes PROCESSED_THROUGH = key("\u0000processed-through");
     private static final int CLEAR_BATCH = 10_000;
     /** Keys a store holds back before writing them as a batch anyway: a commit's worth at thousands of events/s. */
     private static final int MAX_PENDING = 20_000;
 
-    private final WriteBehind<String> events;
+    private final WriteBehind<Bytes> events;
     private final WriteBehind<Bytes> history;
     private final long filterBytes;
     private SeenEvents seen;
@@ -45,10 +44,9 @@ public final class EventIndex {
     /**
      * @param filterBytes heap the Bloom filters may take ({@link SeenEvents})
      */
-    public EventIndex(final KeyValueStore<String, byte[]> events, final KeyValueStore<Bytes, byte[]> history,
+    public EventIndex(final KeyValueStore<Bytes, byte[]> events, final KeyValueStore<Bytes, byte[]> history,
                       final long filterBytes) {
-        // ids are ASCII in practice, whose String order is their UTF-8 order; RocksDB compares bytes unsigned
-        this.events = WriteBehind.readable(events, Comparator.naturalOrder(), MAX_PENDING);
+        this.events = WriteBehind.readable(events, MAX_PENDING);
         // read by key only for its layout mark: corrections rewrite entries from the event index
         this.history = WriteBehind.writeOnly(history, MAX_PENDING);
         this.filterBytes = filterBytes;
@@ -119,7 +117,7 @@ public final class EventIndex {
         if (!seen.mightContain(eventId)) {
             return null;
         }
-        final byte[] known = events.get(eventId);
+        final byte[] known = events.get(key(eventId));
         return known == null ? null : IndexedEvent.fromBytes(known);
     }
 
@@ -128,7 +126,7 @@ public final class EventIndex {
                         final Contribution contribution) {
         final String eventId = event.eventId();
         final long occurredAt = event.occurredAt().toEpochMilli();
-        events.put(eventId, new IndexedEvent(contentHash, event.project().id(), occurredAt, offset, contribution, null).toBytes());
+        events.put(key(eventId), new IndexedEvent(contentHash, event.project().id(), occurredAt, offset, contribution, null).toBytes());
         seen.add(eventId);
         final byte[] listed = new SliceEvent(eventId, event.project().id(), occurredAt, contribution, -1, offset,
                 SliceEvent.NOT_REMOVED).toBytes();
@@ -176,7 +174,7 @@ public final class EventIndex {
 
     /** Records that {@code target} (event {@code targetId}) was corrected by {@code correctionId} at input offset {@code offset}. */
     public void corrected(final String targetId, final IndexedEvent target, final String correctionId, final long offset) {
-        events.put(targetId, target.correctedBy(correctionId).toBytes());
+        events.put(key(targetId), target.correctedBy(correctionId).toBytes());
         final Contribution c = target.contribution();
         // the entries counted() wrote, now removed at the correction's offset: rebuilt from the index, not read
         final byte[] removed = new SliceEvent(targetId, target.project(), target.occurredAt(), c, -1, target.countedAt(), offset)
@@ -208,7 +206,7 @@ public final class EventIndex {
             }
         }
         for (final SliceEvent event : expired) {
-            events.delete(event.eventId());
+            events.delete(key(event.eventId()));
             // the counted fact of the event, which has no key by arrival of its own
             history.delete(AuditIndex.factKey(event.project(), event.addedAt()));
             history.delete(AuditIndex.sliceKey(event.contribution().district(), event.contribution().sector(),
@@ -237,6 +235,11 @@ public final class EventIndex {
             history.delete(entry.key);
         }
         return expired.size();
+    }
+
+    /** The event index's key of an event id: its UTF-8, as Kafka Streams' string serde wrote it before the store was ours. */
+    public static Bytes key(final String eventId) {
+        return Bytes.wrap(eventId.getBytes(StandardCharsets.UTF_8));
     }
 
     private static <K> void clear(final KeyValueStore<K, byte[]> store) {

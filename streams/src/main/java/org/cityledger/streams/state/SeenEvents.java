@@ -1,7 +1,9 @@
 package org.cityledger.streams.state;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -34,13 +36,13 @@ public final class SeenEvents {
     }
 
     /** The filters over every id in the event index (a scan of its keys, when the task opens), in at most {@code maxBytes}. */
-    static SeenEvents of(final KeyValueStore<String, byte[]> index, final long maxBytes) {
+    static SeenEvents of(final KeyValueStore<Bytes, byte[]> index, final long maxBytes) {
         // RocksDB's estimate sizes the first filter; should it be low, add() grows the set
         final SeenEvents seen = withCapacity(2 * Math.max(0, index.approximateNumEntries()), maxBytes);
-        try (KeyValueIterator<String, byte[]> all = index.all()) {
+        try (KeyValueIterator<Bytes, byte[]> all = index.all()) {
             while (all.hasNext()) {
-                final KeyValue<String, byte[]> entry = all.next();
-                seen.add(entry.key);
+                final KeyValue<Bytes, byte[]> entry = all.next();
+                seen.add(new String(entry.key.get(), StandardCharsets.UTF_8));
             }
         }
         return seen;

@@ -68,12 +68,21 @@ final class WriteBehind<K> {
         return new WriteBehind<>(store, sortedBy(order), maxPending, false);
     }
 
+    /** A readable one of byte keys, its batches sorted by {@link ByteKeySort}: the event index. */
+    static WriteBehind<Bytes> readable(final KeyValueStore<Bytes, byte[]> store, final int maxPending) {
+        return new WriteBehind<>(store, sorted(maxPending), maxPending, true);
+    }
+
     /** A write-only one of byte keys, its batches sorted by {@link ByteKeySort}: the audit index. */
     static WriteBehind<Bytes> writeOnly(final KeyValueStore<Bytes, byte[]> store, final int maxPending) {
+        return new WriteBehind<>(store, sorted(maxPending), maxPending, false);
+    }
+
+    private static UnaryOperator<List<KeyValue<Bytes, byte[]>>> sorted(final int maxPending) {
         if (maxPending > ByteKeySort.MAX_KEYS) {
             throw new IllegalArgumentException("at most " + ByteKeySort.MAX_KEYS + " pending keys, not " + maxPending);
         }
-        return new WriteBehind<>(store, ByteKeySort::sorted, maxPending, false);
+        return ByteKeySort::sorted;
     }
 
     private static <K> UnaryOperator<List<KeyValue<K, byte[]>>> sortedBy(final Comparator<K> order) {

@@ -80,7 +80,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
     @Override
     public void init(final ProcessorContext<String, byte[]> processorContext) {
         this.context = processorContext;
-        final KeyValueStore<String, byte[]> events = processorContext.getStateStore(LedgerTopology.EVENT_INDEX_STORE);
+        final KeyValueStore<Bytes, byte[]> events = processorContext.getStateStore(LedgerTopology.EVENT_INDEX_STORE);
         final KeyValueStore<Bytes, byte[]> projects = processorContext.getStateStore(LedgerTopology.AUDIT_STORE);
         this.index = new EventIndex(events, projects, filterBytes);
         this.totalsStore = processorContext.getStateStore(LedgerTopology.TOTALS_STORE);

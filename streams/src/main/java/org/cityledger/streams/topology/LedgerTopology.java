@@ -4,11 +4,9 @@ import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 import org.cityledger.domain.Reference;
 import org.cityledger.schema.EventCodec;
 import org.cityledger.schema.LedgerHeaders;
@@ -16,6 +14,7 @@ import org.cityledger.schema.Topics;
 import org.cityledger.streams.LedgerConfig;
 import org.cityledger.streams.state.CommitGate;
 import org.cityledger.streams.state.DeadLetterStore;
+import org.cityledger.streams.state.IndexStore;
 import org.cityledger.streams.state.TotalsStore;
 
 /**
@@ -99,17 +98,10 @@ public final class LedgerTopology {
         // so a cache would save no writes, only add its own bookkeeping (measured: ~15% of the thread).
         // No changelog either: the index is rebuilt from the events topic itself when a task opens without
         // it (LedgerProcessor#rebuildFromHistory). A changelog record per event cost a quarter of the throughput.
-        topology.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_INDEX_STORE), Serdes.String(), Serdes.ByteArray())
-                        .withCachingDisabled()
-                        .withLoggingDisabled(),
-                PROCESSOR);
+        // Both indexes are stores of our own, which write a commit's batch in one JNI call (IndexStore).
+        topology.addStateStore(IndexStore.builder(EVENT_INDEX_STORE), PROCESSOR);
         // no changelog either: rebuilt from the events topic with the event index
-        topology.addStateStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_STORE), Serdes.Bytes(), Serdes.ByteArray())
-                        .withCachingDisabled()
-                        .withLoggingDisabled(),
-                PROCESSOR);
+        topology.addStateStore(IndexStore.builder(AUDIT_STORE), PROCESSOR);
         topology.addStateStore(TotalsStore.builder(TOTALS_STORE, compacted, gate), PROCESSOR);
         topology.addStateStore(DeadLetterStore.builder(DEAD_LETTER_STORE, compacted, gate), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTERS, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);

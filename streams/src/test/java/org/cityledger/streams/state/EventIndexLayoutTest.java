@@ -26,7 +26,7 @@ class EventIndexLayoutTest {
 
     @BeforeEach
     void open() {
-        final KeyValueStore<String, byte[]> events = store("events", Serdes.String());
+        final KeyValueStore<Bytes, byte[]> events = store("events", Serdes.Bytes());
         history = store("history", Serdes.Bytes());
         index = new EventIndex(events, history, 1024);
     }

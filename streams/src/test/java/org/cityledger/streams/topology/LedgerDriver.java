@@ -31,6 +31,7 @@ import org.cityledger.streams.state.CommitGate;
 import org.cityledger.streams.state.CommitGatedStore;
 import org.cityledger.streams.state.DeadLetterPage;
 import org.cityledger.streams.state.DeadLetterQuery;
+import org.cityledger.streams.state.EventIndex;
 import org.cityledger.streams.state.HistorySnapshot;
 import org.cityledger.streams.state.ProjectFact;
 import org.cityledger.streams.state.SliceEvent;
@@ -195,8 +196,8 @@ final class LedgerDriver implements AutoCloseable {
 
     /** Whether the ledger still remembers the event id (to recognise a re-delivery). */
     boolean remembers(final String eventId) {
-        final KeyValueStore<String, byte[]> index = driver.getKeyValueStore(LedgerTopology.EVENT_INDEX_STORE);
-        return index.get(eventId) != null;
+        final KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(LedgerTopology.EVENT_INDEX_STORE);
+        return index.get(EventIndex.key(eventId)) != null;
     }
 
     @SuppressWarnings("unchecked")
