@@ -33,6 +33,7 @@ import org.apache.kafka.common.utils.Bytes;
  *       walks it from the start (a store of its own for that cost a write per event more).</li>
  *   <li>one key of its own, {@code 'L'}: the layout's version, so that a store written by a ledger
  *       that did not keep some layout is rebuilt instead of answering with what it lacks.</li>
+ *   <li>one more, {@code 'M'}: its half of the clean-close mark ({@link EventIndex#markCleanClose}).</li>
  * </ul>
  * No changelog: like the event index, the store is rebuilt from the events topic.
  */
@@ -51,6 +52,8 @@ public final class AuditIndex {
     public static final int LAYOUT_VERSION = 3;
     /** The key of the layout version. */
     public static final Bytes LAYOUT_KEY = Bytes.wrap(new byte[] {'L'});
+    /** The key of the audit index's copy of the clean-close mark: outside every range the layouts read. */
+    static final Bytes CLOSE_MARK_KEY = Bytes.wrap(new byte[] {'M'});
 
     private AuditIndex() {
     }

@@ -3,6 +3,7 @@ package org.cityledger.streams.state;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -26,12 +27,20 @@ import org.cityledger.streams.totals.TotalsKey;
  *
  * <p>The event index also holds one key of its own, {@link #PROCESSED_THROUGH}: the last input offset
  * it includes, written when the task closes cleanly and removed when it opens, so that a crash
- * leaves no mark and the index is not trusted after one.
+ * leaves no mark and the index is not trusted after one. The audit index holds the same mark
+ * ({@link AuditIndex#CLOSE_MARK_KEY}): the two are separate RocksDBs that reach disk each on its own
+ * (no write-ahead log: a memtable is on disk once flushed, and one of a store's memtables only after
+ * the earlier ones), so a crash between their closes can leave one mark on disk and the other
+ * store's last memtable lost. Only a mark both carry vouches for both ({@link #trustedMark}).
  */
 public final class EventIndex {
 
     /** The clean-close mark. Ids cannot contain control characters, so it collides with none. */
     static final Bytes PROCESSED_THROUGH = key("\u0000processed-through");
+    /** A clean-close mark: the offset, then {@link #MARKED_IN_BOTH}. */
+    private static final int MARK_BYTES = Long.BYTES + 1;
+    /** The mark's last byte: both indexes carry it (an eight-byte mark marked the event index alone). */
+    private static final byte MARKED_IN_BOTH = 2;
     private static final int CLEAR_BATCH = 10_000;
     /** Keys a store holds back before writing them as a batch anyway: a commit's worth at thousands of events/s. */
     private static final int MAX_PENDING = 20_000;
@@ -61,17 +70,45 @@ public final class EventIndex {
         history.flush();
     }
 
-    /** The mark of the last clean close, or null; removes it, so that a crash from now on leaves none. */
+    /**
+     * The mark of the last clean close, or null; removes it from both stores, so that a crash from
+     * now on leaves none.
+     */
     public Long takeCleanCloseMark() {
         final byte[] mark = events.get(PROCESSED_THROUGH);
+        final byte[] historyMark = history.get(AuditIndex.CLOSE_MARK_KEY);
         events.delete(PROCESSED_THROUGH);
-        return mark == null ? null : ByteBuffer.wrap(mark).getLong();
+        history.delete(AuditIndex.CLOSE_MARK_KEY);
+        return trustedMark(mark, historyMark);
     }
 
-    /** Marks the index exact through {@code offset}: call when the task closes after its last commit. */
+    /**
+     * Marks both indexes exact through {@code offset}: call when the task closes after its last
+     * commit. Each store's mark is its last write, so a store whose mark reached disk has all of it.
+     */
     public void markCleanClose(final long offset) {
-        events.put(PROCESSED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(offset).array());
+        final byte[] mark = ByteBuffer.allocate(MARK_BYTES).putLong(offset).put(MARKED_IN_BOTH).array();
+        events.put(PROCESSED_THROUGH, mark);
+        history.put(AuditIndex.CLOSE_MARK_KEY, mark);
         flush();
+    }
+
+    /**
+     * The offset both marks vouch for, or null: none when the event index has no mark, or one the
+     * audit index does not carry too (a crash between the stores' closes). A mark of eight bytes was
+     * written by a ledger that marked the event index alone, and is trusted alone, as it was then:
+     * an upgrade does not rebuild.
+     */
+    static Long trustedMark(final byte[] eventsMark, final byte[] historyMark) {
+        if (eventsMark == null) {
+            return null;
+        }
+        if (eventsMark.length == Long.BYTES) {
+            return ByteBuffer.wrap(eventsMark).getLong();
+        }
+        final boolean inBoth = eventsMark.length == MARK_BYTES && eventsMark[Long.BYTES] == MARKED_IN_BOTH
+                && Arrays.equals(eventsMark, historyMark);
+        return inBoth ? ByteBuffer.wrap(eventsMark).getLong() : null;
     }
 
     public boolean isEmpty() {

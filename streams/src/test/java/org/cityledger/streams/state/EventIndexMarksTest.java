@@ -17,16 +17,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The project history says which layout it holds, so that a ledger upgraded to a new layout rebuilds it instead of reading gaps. */
-class EventIndexLayoutTest {
+/**
+ * The marks the indexes keep of themselves: the project history says which layout it holds, so that
+ * a ledger upgraded to a new layout rebuilds it instead of reading gaps; both indexes carry the mark
+ * of a clean close, so that a crash between their closes leaves none to trust.
+ */
+class EventIndexMarksTest {
 
     private final List<KeyValueStore<?, byte[]>> stores = new ArrayList<>();
+    private KeyValueStore<Bytes, byte[]> events;
     private KeyValueStore<Bytes, byte[]> history;
     private EventIndex index;
 
     @BeforeEach
     void open() {
-        final KeyValueStore<Bytes, byte[]> events = store("events", Serdes.Bytes());
+        events = store("events", Serdes.Bytes());
         history = store("history", Serdes.Bytes());
         index = new EventIndex(events, history, 1024);
     }
@@ -72,5 +77,62 @@ class EventIndexLayoutTest {
         index.clear();
 
         assertThat(index.historyIsOutdated()).isTrue();
+    }
+
+    @Test
+    void shouldHaveNoCleanCloseMarkWithoutAClose() {
+        assertThat(index.takeCleanCloseMark()).isNull();
+    }
+
+    @Test
+    void shouldTrustACleanCloseMarkBothIndexesCarry() {
+        index.markCleanClose(41);
+
+        assertThat(index.takeCleanCloseMark()).isEqualTo(41L);
+    }
+
+    @Test
+    void shouldRemoveTheCleanCloseMarkFromBothIndexesWhenTaken() {
+        index.markCleanClose(41);
+        index.takeCleanCloseMark();
+        index.flush();
+
+        assertThat(events.get(EventIndex.PROCESSED_THROUGH)).isNull();
+        assertThat(history.get(AuditIndex.CLOSE_MARK_KEY)).isNull();
+        assertThat(index.takeCleanCloseMark()).isNull();
+    }
+
+    @Test
+    void shouldNotTrustACleanCloseMarkTheAuditIndexLacks() {
+        index.markCleanClose(41);
+        // the audit index's last memtable lost in a crash after the event index closed
+        history.delete(AuditIndex.CLOSE_MARK_KEY);
+
+        assertThat(index.takeCleanCloseMark()).isNull();
+    }
+
+    @Test
+    void shouldNotTrustCleanCloseMarksOfDifferentCloses() {
+        index.markCleanClose(40);
+        final byte[] earlier = history.get(AuditIndex.CLOSE_MARK_KEY);
+        index.markCleanClose(41);
+        history.put(AuditIndex.CLOSE_MARK_KEY, earlier);
+
+        assertThat(index.takeCleanCloseMark()).isNull();
+    }
+
+    @Test
+    void shouldTrustAnEventIndexMarkWrittenBeforeTheAuditIndexCarriedOne() {
+        events.put(EventIndex.PROCESSED_THROUGH, ByteBuffer.allocate(Long.BYTES).putLong(41).array());
+
+        assertThat(index.takeCleanCloseMark()).isEqualTo(41L);
+    }
+
+    @Test
+    void shouldNotTrustAMarkOfAnUnknownFormat() {
+        events.put(EventIndex.PROCESSED_THROUGH, new byte[] {0, 0, 0, 0, 0, 0, 0, 41, 9});
+        history.put(AuditIndex.CLOSE_MARK_KEY, new byte[] {0, 0, 0, 0, 0, 0, 0, 41, 9});
+
+        assertThat(index.takeCleanCloseMark()).isNull();
     }
 }
