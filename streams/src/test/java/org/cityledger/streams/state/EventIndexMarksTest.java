@@ -2,9 +2,11 @@ package org.cityledger.streams.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,6 +18,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The marks the indexes keep of themselves: the project history says which layout it holds, so that
@@ -134,5 +137,24 @@ class EventIndexMarksTest {
         history.put(AuditIndex.CLOSE_MARK_KEY, new byte[] {0, 0, 0, 0, 0, 0, 0, 41, 9});
 
         assertThat(index.takeCleanCloseMark()).isNull();
+    }
+
+    @Test
+    void shouldFindTheCleanCloseMarkOnceBothRocksDbStoresClosedAndReopened(@TempDir final File dir) {
+        // neither store keeps a write-ahead log: the mark is on disk only if closing flushed it
+        final IndexStore onDiskEvents = new IndexStore("events");
+        final IndexStore onDiskHistory = new IndexStore("history");
+        stores.add(onDiskEvents);
+        stores.add(onDiskHistory);
+        onDiskEvents.open(new File(dir, "events"), Map.of());
+        onDiskHistory.open(new File(dir, "history"), Map.of());
+        new EventIndex(onDiskEvents, onDiskHistory, 1024).markCleanClose(41);
+        onDiskEvents.close();
+        onDiskHistory.close();
+
+        onDiskEvents.open(new File(dir, "events"), Map.of());
+        onDiskHistory.open(new File(dir, "history"), Map.of());
+
+        assertThat(new EventIndex(onDiskEvents, onDiskHistory, 1024).takeCleanCloseMark()).isEqualTo(41L);
     }
 }
