@@ -68,6 +68,10 @@ final class KafkaPartitionHistory implements PartitionHistory {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        // every record it reads is there already; and closing waits for the fetch in flight, which the
+        // broker would otherwise hold for the default half second: every rebuild, even of one record,
+        // took 0.5 s longer than its reading
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 }
