@@ -67,6 +67,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
     private TotalsStore totals;
     private DeadLetterStore deadLetters;
     private Sensor deadLetterSensor;
+    private Sensor replayedSensor;
 
     LedgerProcessor(final EventCodec codec, final EventRules rules, final Duration horizon, final long filterBytes,
                     final PartitionHistory history) {
@@ -89,11 +90,14 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         // the index holds its writes back and batches them: they must be written before a commit is visible
         totalsStore.beforeStage(index::flush);
         this.deadLetters = deadLetterStore.participant();
+        // how much of the topic a task re-read to open: nothing after a clean close, all of it after a crash
+        replayedSensor = processorContext.metrics().addRateTotalSensor(LedgerTopology.METRICS_SCOPE,
+                "task-" + processorContext.taskId(), LedgerTopology.INDEX_REPLAYED_METRIC, Sensor.RecordingLevel.INFO);
         lastOffset = rebuildFromHistory();
         totalsStore.open();
         totals.rebuildHistory(index.timeline());
         deadLetterStore.open();
-        deadLetterSensor = processorContext.metrics().addRateTotalSensor("ledger",
+        deadLetterSensor = processorContext.metrics().addRateTotalSensor(LedgerTopology.METRICS_SCOPE,
                 "task-" + processorContext.taskId(), "dead-letter", Sensor.RecordingLevel.INFO);
         processorContext.schedule(HISTORY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> totals.publishHistoryIfWanted());
         processorContext.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forgetPastHorizon);
@@ -280,6 +284,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
                 }
             });
             index.flush();
+            replayedSensor.record(replayed[0]);
             LOG.info("task {}: event index rebuilt from {} records in {} ms", context.taskId(), replayed[0],
                     (System.nanoTime() - started) / 1_000_000);
         }

@@ -70,6 +70,17 @@ public final class LedgerTopology {
     /** The partition's dead letters, pageable newest first. */
     public static final String DEAD_LETTER_STORE = "ledger-dead-letter-index";
 
+    /** Scope of the ledger's own sensors, each tagged with its task. */
+    public static final String METRICS_SCOPE = "ledger";
+    /** The group Kafka Streams files those sensors' metrics under in {@code KafkaStreams#metrics()}. */
+    public static final String METRICS_GROUP = "stream-" + METRICS_SCOPE + "-metrics";
+    /**
+     * Records a task re-read from the events topic to bring its indexes up to the committed offset
+     * when it opened ({@code <name>-total}, {@code <name>-rate}): none after a clean close, the
+     * whole partition after a crash or on a new machine.
+     */
+    public static final String INDEX_REPLAYED_METRIC = "index-replayed";
+
     private LedgerTopology() {
     }
 
