@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
+import org.cityledger.streams.topology.LedgerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,9 +98,7 @@ public final class ApiMetrics implements AutoCloseable {
      */
     static final long KAFKA_REFRESH_SECONDS = 15;
 
-    /** Where {@code LedgerProcessor}'s sensor lands: {@code addRateTotalSensor("ledger", ...)} names its group so. */
-    private static final String DEAD_LETTER_GROUP = "stream-ledger-metrics";
-    private static final String DEAD_LETTER_NAME = "dead-letter-total";
+    private static final String DEAD_LETTER_NAME = LedgerTopology.DEAD_LETTER_METRIC + "-total";
     private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
     private static final String RECORDS_LAG = "records-lag";
 
@@ -309,7 +308,7 @@ public final class ApiMetrics implements AutoCloseable {
         double total = 0;
         for (final Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
             final MetricName name = entry.getKey();
-            if (DEAD_LETTER_GROUP.equals(name.group()) && DEAD_LETTER_NAME.equals(name.name())) {
+            if (LedgerTopology.METRICS_GROUP.equals(name.group()) && DEAD_LETTER_NAME.equals(name.name())) {
                 final double value = valueOf(entry.getValue());
                 total += Double.isFinite(value) ? value : 0;
             }

@@ -91,16 +91,20 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         totalsStore.beforeStage(index::flush);
         this.deadLetters = deadLetterStore.participant();
         // how much of the topic a task re-read to open: nothing after a clean close, all of it after a crash
-        replayedSensor = processorContext.metrics().addRateTotalSensor(LedgerTopology.METRICS_SCOPE,
-                "task-" + processorContext.taskId(), LedgerTopology.INDEX_REPLAYED_METRIC, Sensor.RecordingLevel.INFO);
+        replayedSensor = taskSensor(processorContext, LedgerTopology.INDEX_REPLAYED_METRIC);
         lastOffset = rebuildFromHistory();
         totalsStore.open();
         totals.rebuildHistory(index.timeline());
         deadLetterStore.open();
-        deadLetterSensor = processorContext.metrics().addRateTotalSensor(LedgerTopology.METRICS_SCOPE,
-                "task-" + processorContext.taskId(), "dead-letter", Sensor.RecordingLevel.INFO);
+        deadLetterSensor = taskSensor(processorContext, LedgerTopology.DEAD_LETTER_METRIC);
         processorContext.schedule(HISTORY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> totals.publishHistoryIfWanted());
         processorContext.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::forgetPastHorizon);
+    }
+
+    /** A rate-and-total sensor of this task among the ledger's own metrics ({@link LedgerTopology#METRICS_GROUP}). */
+    private static Sensor taskSensor(final ProcessorContext<String, byte[]> processorContext, final String operation) {
+        return processorContext.metrics().addRateTotalSensor(LedgerTopology.METRICS_SCOPE, "task-" + processorContext.taskId(),
+                operation, Sensor.RecordingLevel.INFO);
     }
 
     @Override

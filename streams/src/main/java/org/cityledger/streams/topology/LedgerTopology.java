@@ -74,6 +74,8 @@ public final class LedgerTopology {
     public static final String METRICS_SCOPE = "ledger";
     /** The group Kafka Streams files those sensors' metrics under in {@code KafkaStreams#metrics()}. */
     public static final String METRICS_GROUP = "stream-" + METRICS_SCOPE + "-metrics";
+    /** Records of a task that went to the dead-letter topic ({@code <name>-total}, {@code <name>-rate}). */
+    public static final String DEAD_LETTER_METRIC = "dead-letter";
     /**
      * Records a task re-read from the events topic to bring its indexes up to the committed offset
      * when it opened ({@code <name>-total}, {@code <name>-rate}): none after a clean close, the
